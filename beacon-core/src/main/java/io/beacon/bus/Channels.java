@@ -1,0 +1,22 @@
+package io.beacon.bus;
+
+/**
+ * Channel names. Per-user channels carry the user id in a Redis Cluster hash tag ({@code {…}}) so a
+ * user's keys and channel live on one shard.
+ */
+public final class Channels {
+    private Channels() {
+    }
+
+    public static String presence(String userId) {
+        return "beacon:presence:{" + userId + "}";
+    }
+
+    public static String user(String userId) {
+        return "beacon:user:{" + userId + "}";
+    }
+
+    public static String room(String roomId) {
+        return "beacon:room:{" + roomId + "}";
+    }
+}

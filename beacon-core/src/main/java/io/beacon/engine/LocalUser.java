@@ -1,0 +1,18 @@
+package io.beacon.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A user with at least one session on this node. Engine-thread confined. */
+final class LocalUser {
+    final String userId;
+    final List<Session> sessions = new ArrayList<>(2);
+    /** True once the durable inputs (manual status, custom status, last seen) were seeded into the store. */
+    boolean seeded;
+    /** Sessions in the live state (not lingering). */
+    int liveSessions;
+
+    LocalUser(String userId) {
+        this.userId = userId;
+    }
+}

@@ -1,0 +1,736 @@
+package io.beacon.engine;
+
+import io.beacon.bus.Bus;
+import io.beacon.bus.BusMessage;
+import io.beacon.bus.Channels;
+import io.beacon.error.BeaconError;
+import io.beacon.error.ErrorCode;
+import io.beacon.presence.CustomStatus;
+import io.beacon.presence.Device;
+import io.beacon.presence.Presence;
+import io.beacon.presence.PresenceChange;
+import io.beacon.presence.PresenceStore;
+import io.beacon.presence.PresenceUpdate;
+import io.beacon.privacy.Projection;
+import io.beacon.protocol.ClientMessage;
+import io.beacon.protocol.Messages;
+import io.beacon.protocol.ServerMessage;
+import io.beacon.settings.SettingsStore;
+import io.beacon.time.Ticker;
+import io.beacon.time.TimerWheel;
+import io.beacon.time.Timeout;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The presence engine of one node: sessions and their liveness, aggregation through the
+ * {@link PresenceStore}, publication on the {@link Bus}, and delivery to local subscribers through
+ * the {@link Projection}. No I/O: transports hand it {@link Connection}s and validated
+ * {@link ClientMessage}s.
+ *
+ * <p><b>Threading.</b> Every method must be called on the engine thread, the one thread behind the
+ * {@code executor} given at construction; store and bus callbacks are brought back to it. Tests use a
+ * direct executor and a {@link io.beacon.time.FakeTicker} and call {@link #tick()} after moving time.
+ *
+ * <p><b>Deadlines.</b> All of them (hello timeout, ping, TTL, offline grace, idle, activity and
+ * custom-status expiry) are nodes of one {@link TimerWheel}; a heartbeat is a field write on the
+ * connection, checked lazily when the session's liveness node comes due.
+ *
+ * <pre>{@code
+ * PresenceEngine engine = new PresenceEngine(EngineOptions.create(), Ticker.system(), Runnable::run,
+ *         new InMemoryPresenceStore(), new InMemorySettingsStore(), new InMemoryBus(), Projection.PUBLIC);
+ * engine.connectionOpened(conn);
+ * engine.hello(conn, "alice", null, List.of(), helloMessage);
+ * engine.tick();   // from a periodic task on the engine thread
+ * }</pre>
+ */
+public final class PresenceEngine {
+    private static final System.Logger LOG = System.getLogger(PresenceEngine.class.getName());
+
+    private final EngineOptions options;
+    private final Ticker ticker;
+    private final TimerWheel wheel;
+    private final Executor executor;
+    private final PresenceStore presenceStore;
+    private final SettingsStore settingsStore;
+    private final Bus bus;
+    private final Projection projection;
+
+    private final long ttlNanos;
+    private final long pingAfterNanos;
+    private final long graceNanos;
+    private final long idleNanos;
+
+    private final Map<String, Session> byResumeToken = new HashMap<>();
+    private final Map<String, LocalUser> users = new HashMap<>();
+    private final Map<String, Watch> watches = new HashMap<>();
+    private final Map<String, CustomStatusExpiry> customExpiries = new HashMap<>();
+
+    private final EngineStats stats = new EngineStats();
+
+    public PresenceEngine(EngineOptions options, Ticker ticker, Executor executor, PresenceStore presenceStore,
+                          SettingsStore settingsStore, Bus bus, Projection projection) {
+        this.options = Objects.requireNonNull(options, "options");
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.presenceStore = Objects.requireNonNull(presenceStore, "presenceStore");
+        this.settingsStore = Objects.requireNonNull(settingsStore, "settingsStore");
+        this.bus = Objects.requireNonNull(bus, "bus");
+        this.projection = Objects.requireNonNull(projection, "projection");
+        this.wheel = new TimerWheel(ticker);
+        this.ttlNanos = TimeUnit.MILLISECONDS.toNanos(options.sessionTtlMs());
+        this.pingAfterNanos = ttlNanos / 2;
+        this.graceNanos = TimeUnit.MILLISECONDS.toNanos(options.offlineGraceMs());
+        this.idleNanos = TimeUnit.MILLISECONDS.toNanos(options.idleAfterMs());
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    public EngineStats stats() {
+        return stats;
+    }
+
+    /** Fires every deadline that has come; call it periodically on the engine thread. */
+    public int tick() {
+        return wheel.advance();
+    }
+
+    /** The earliest pending deadline in ticker nanos, or {@code Long.MAX_VALUE}. */
+    public long nextDeadline() {
+        return wheel.nextDeadline();
+    }
+
+    // ------------------------------------------------------------------ connection lifecycle
+
+    /** A new connection: it must say hello within the hello timeout. */
+    public void connectionOpened(Connection conn) {
+        stats.connections++;
+        HelloTimer t = new HelloTimer(conn);
+        conn.helloTimer = t;
+        wheel.scheduleAfter(t, TimeUnit.MILLISECONDS.toNanos(options.helloTimeoutMs()));
+    }
+
+    /**
+     * The client said hello with a valid token: resumes the session named by {@code hello.resume()}
+     * when it is this user's and still live or inside the offline grace, else starts a new one.
+     *
+     * @param deviceClaim the token's {@code device} claim or {@code null}
+     * @param rooms       the token's {@code rooms} claim (exact ids and {@code prefix*})
+     */
+    public void hello(Connection conn, String userId, Device deviceClaim, List<String> rooms, ClientMessage.Hello hello) {
+        if (conn.engineClosed) {
+            return;
+        }
+        cancelHelloTimer(conn);
+        if (conn.session != null) {
+            conn.send(Messages.error(hello.id(), ErrorCode.BAD_REQUEST, "this connection already said hello"));
+            return;
+        }
+        conn.touch(ticker.nanos());
+        if (hello.resume() != null) {
+            Session old = byResumeToken.get(hello.resume());
+            if (old != null && old.userId().equals(userId) && old.state != Session.State.ENDED) {
+                resume(old, conn, hello);
+                return;
+            }
+        }
+        Device device = hello.device() != null ? hello.device() : deviceClaim != null ? deviceClaim : Device.OTHER;
+        LocalUser user = users.get(userId);
+        if (user == null) {
+            user = new LocalUser(userId);
+            users.put(userId, user);
+        }
+        Session s = new Session(this, Ids.random(12), user, device, ticker.millis(), rooms == null ? List.of() : rooms);
+        s.resumeToken = Ids.random(18);
+        s.connection = conn;
+        s.lastActiveNanos = ticker.nanos();
+        conn.session = s;
+        user.sessions.add(s);
+        byResumeToken.put(s.resumeToken, s);
+        stats.sessions++;
+        if (user.liveSessions++ == 0) {
+            stats.onlineUsers++;
+        }
+        wheel.scheduleAfter(s.liveness, pingAfterNanos);
+        wheel.scheduleAfter(s.idleTimer, idleNanos);
+        conn.send(welcome(hello.id(), s));
+        LocalUser u = user;
+        if (!u.seeded) {
+            u.seeded = true;
+            whenDone(settingsStore.get(userId), settings -> {
+                PresenceUpdate seed = new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen());
+                whenDone(presenceStore.update(userId, seed, ticker.millis()), change -> {
+                    scheduleCustomExpiry(userId, change.after().customStatus());
+                    putSession(s);
+                }, null);
+            }, null);
+        } else {
+            putSession(s);
+        }
+    }
+
+    private ServerMessage welcome(String rawId, Session s) {
+        s.connection.welcomed(s.id, s.userId(), s.resumeToken);
+        return Messages.welcome(rawId, s.id, s.userId(), options.heartbeatIntervalMs(), options.sessionTtlMs(),
+                s.resumeToken, ticker.millis());
+    }
+
+    private void resume(Session s, Connection conn, ClientMessage.Hello hello) {
+        Connection previous = s.connection;
+        if (previous != null) {
+            previous.session = null;
+            previous.engineClosed = true;
+            previous.close(Connection.CLOSE_REPLACED, "session resumed on another connection");
+            stats.connections--;
+        }
+        byResumeToken.remove(s.resumeToken);
+        s.resumeToken = Ids.random(18);
+        byResumeToken.put(s.resumeToken, s);
+        s.connection = conn;
+        conn.session = s;
+        setLive(s, true);
+        wheel.scheduleAfter(s.liveness, pingAfterNanos);
+        stats.resumes++;
+        conn.send(welcome(hello.id(), s));
+        if (s.subscriptionCount() > 0) {
+            // anything sent while the link was down (or in flight when it broke) may be lost: a fresh snapshot
+            List<Presence> views = new ArrayList<>(s.subscriptions.size());
+            for (String target : s.subscriptions) {
+                Watch w = watches.get(target);
+                if (w != null && w.presence != null) {
+                    views.add(projection.project(s.userId(), w.presence));
+                }
+            }
+            conn.send(Messages.presenceSnapshot(null, views));
+        }
+    }
+
+    /** The transport saw the connection end (clean close, reset, or error). */
+    public void connectionClosed(Connection conn) {
+        if (conn.engineClosed) {
+            return;
+        }
+        conn.engineClosed = true;
+        stats.connections--;
+        cancelHelloTimer(conn);
+        Session s = conn.session;
+        conn.session = null;
+        if (s != null && s.connection == conn) {
+            connectionEnded(s, ticker.millis());
+        }
+    }
+
+    private void cancelHelloTimer(Connection conn) {
+        if (conn.helloTimer != null) {
+            wheel.cancel(conn.helloTimer);
+            conn.helloTimer = null;
+        }
+    }
+
+    /** The session lost its connection: it lingers for the offline grace, waiting for a resume. */
+    private void connectionEnded(Session s, long endedAtMillis) {
+        s.connection = null;
+        setLive(s, false);
+        s.endedAtMillis = endedAtMillis;
+        if (graceNanos == 0) {
+            endSession(s);
+        } else {
+            wheel.scheduleAfter(s.liveness, graceNanos);
+        }
+    }
+
+    void onLivenessTimer(Session s) {
+        long now = ticker.nanos();
+        switch (s.state) {
+            case LIVE -> {
+                Connection c = s.connection;
+                long last = c.lastFrameNanos();
+                long silent = now - last;
+                if (silent >= ttlNanos) {
+                    long endedAt = ticker.millis() - TimeUnit.NANOSECONDS.toMillis(silent);
+                    c.session = null;
+                    c.engineClosed = true;
+                    stats.connections--;
+                    stats.expiredSessions++;
+                    c.close(Connection.CLOSE_SESSION_EXPIRED, "no frame for " + options.sessionTtlMs() + " ms");
+                    connectionEnded(s, endedAt);
+                } else if (silent >= pingAfterNanos) {
+                    c.ping();
+                    wheel.schedule(s.liveness, last + ttlNanos);
+                } else {
+                    wheel.schedule(s.liveness, last + pingAfterNanos);
+                }
+            }
+            case LINGERING -> endSession(s);
+            case ENDED -> {
+            }
+        }
+    }
+
+    /** The grace ran out without a resume: the session is gone for good. */
+    private void endSession(Session s) {
+        setLive(s, false);
+        s.state = Session.State.ENDED;
+        wheel.cancel(s.liveness);
+        wheel.cancel(s.idleTimer);
+        if (s.activityTimer != null) {
+            wheel.cancel(s.activityTimer);
+        }
+        byResumeToken.remove(s.resumeToken);
+        LocalUser user = s.user;
+        user.sessions.remove(s);
+        if (user.sessions.isEmpty()) {
+            users.remove(user.userId);
+        }
+        stats.sessions--;
+        if (s.subscriptions != null) {
+            for (String target : s.subscriptions) {
+                unwatch(s, target);
+            }
+            s.subscriptions = null;
+        }
+        update(s.userId(), new PresenceUpdate.RemoveSession(s.id, s.endedAtMillis), null, null);
+    }
+
+    void onIdleTimer(Session s) {
+        if (s.state != Session.State.LIVE || s.idle) {
+            return;
+        }
+        long due = s.lastActiveNanos + idleNanos;
+        if (due - ticker.nanos() > 0) {
+            wheel.schedule(s.idleTimer, due);
+            return;
+        }
+        s.idle = true;
+        putSession(s);
+    }
+
+    void onActivityExpired(Session s) {
+        if (s.state == Session.State.ENDED || s.activity == null) {
+            return;
+        }
+        s.activity = null;
+        s.activitySetAt = 0;
+        s.activityExpiresAt = 0;
+        putSession(s);
+    }
+
+    /** Moves a session in or out of the live state, keeping the online-user count. */
+    private void setLive(Session s, boolean live) {
+        boolean was = s.state == Session.State.LIVE;
+        if (was == live) {
+            return;
+        }
+        LocalUser u = s.user;
+        if (live) {
+            s.state = Session.State.LIVE;
+            if (u.liveSessions++ == 0) {
+                stats.onlineUsers++;
+            }
+        } else {
+            s.state = Session.State.LINGERING;
+            if (--u.liveSessions == 0) {
+                stats.onlineUsers--;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ client messages
+
+    /** A validated message from the client of {@code conn} (after its hello). */
+    public void message(Connection conn, ClientMessage msg) {
+        Session s = conn.session;
+        if (s == null || s.state != Session.State.LIVE) {
+            return;
+        }
+        try {
+            switch (msg) {
+                case ClientMessage.Hello h -> throw BeaconError.badRequest("this connection already said hello");
+                case ClientMessage.Heartbeat h -> ack(s, h.id());
+                case ClientMessage.ActivityState a -> activityState(s, a);
+                case ClientMessage.SetStatus m -> setStatus(s, m);
+                case ClientMessage.SetActivity m -> setActivity(s, m);
+                case ClientMessage.SetCustomStatus m -> setCustomStatus(s, m);
+                case ClientMessage.ClearCustomStatus m -> clearCustomStatus(s, m);
+                case ClientMessage.Subscribe m -> subscribe(s, m);
+                case ClientMessage.Unsubscribe m -> unsubscribe(s, m);
+                case ClientMessage.Query m -> query(s, m);
+                case ClientMessage.RoomCommand m ->
+                        throw BeaconError.unsupported("rooms are not available on this server yet (\"" + m.type() + "\")");
+            }
+        } catch (BeaconError e) {
+            s.send(Messages.error(msg.id(), e));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "failed to handle " + msg.type() + " of session " + s.id, e);
+            s.send(Messages.error(msg.id(), ErrorCode.INTERNAL, "internal error"));
+        }
+    }
+
+    private static void ack(Session s, String rawId) {
+        if (rawId != null) {
+            s.send(Messages.ack(rawId));
+        }
+    }
+
+    /** Records user activity; an idle session becomes active (and the store hears of it). */
+    private void markActive(Session s) {
+        s.lastActiveNanos = ticker.nanos();
+        if (s.idle) {
+            s.idle = false;
+            wheel.scheduleAfter(s.idleTimer, idleNanos);
+            putSession(s);
+        }
+    }
+
+    private void activityState(Session s, ClientMessage.ActivityState a) {
+        if (a.idle()) {
+            if (!s.idle) {
+                s.idle = true;
+                wheel.cancel(s.idleTimer);
+                putSession(s, a.id());
+                return;
+            }
+        } else {
+            markActive(s);
+        }
+        ack(s, a.id());
+    }
+
+    private void setStatus(Session s, ClientMessage.SetStatus m) {
+        markActive(s);
+        String userId = s.userId();
+        whenDone(settingsStore.setManual(userId, m.status()),
+                ok -> update(userId, new PresenceUpdate.SetManual(m.status()), s, m.id()), error(s, m.id()));
+    }
+
+    private void setActivity(Session s, ClientMessage.SetActivity m) {
+        long now = ticker.millis();
+        if (m.expiresAt() != 0 && m.expiresAt() <= now) {
+            throw BeaconError.badRequest("\"expires_at\" (" + m.expiresAt() + ") is not in the future (server time " + now + ")");
+        }
+        markActive(s);
+        s.activity = m.activity();
+        s.activitySetAt = m.activity() == null ? 0 : now;
+        s.activityExpiresAt = m.activity() == null ? 0 : m.expiresAt();
+        if (s.activityTimer == null && s.activityExpiresAt != 0) {
+            s.activityTimer = s.new ActivityTimer();
+        }
+        if (s.activityTimer != null) {
+            if (s.activityExpiresAt != 0) {
+                wheel.scheduleAfter(s.activityTimer, TimeUnit.MILLISECONDS.toNanos(s.activityExpiresAt - now));
+            } else {
+                wheel.cancel(s.activityTimer);
+            }
+        }
+        putSession(s, m.id());
+    }
+
+    private void setCustomStatus(Session s, ClientMessage.SetCustomStatus m) {
+        long now = ticker.millis();
+        if (m.expiresAt() != 0 && m.expiresAt() <= now) {
+            throw BeaconError.badRequest("\"expires_at\" (" + m.expiresAt() + ") is not in the future (server time " + now + ")");
+        }
+        markActive(s);
+        CustomStatus status = new CustomStatus(m.text(), m.emoji(), m.expiresAt());
+        String userId = s.userId();
+        whenDone(settingsStore.setCustomStatus(userId, status), ok -> {
+            scheduleCustomExpiry(userId, status);
+            update(userId, new PresenceUpdate.SetCustomStatus(status), s, m.id());
+        }, error(s, m.id()));
+    }
+
+    private void clearCustomStatus(Session s, ClientMessage.ClearCustomStatus m) {
+        markActive(s);
+        String userId = s.userId();
+        whenDone(settingsStore.setCustomStatus(userId, null), ok -> {
+            scheduleCustomExpiry(userId, null);
+            update(userId, new PresenceUpdate.SetCustomStatus(null), s, m.id());
+        }, error(s, m.id()));
+    }
+
+    private void scheduleCustomExpiry(String userId, CustomStatus status) {
+        CustomStatusExpiry t = customExpiries.get(userId);
+        if (status == null || status.expiresAt() == 0) {
+            if (t != null) {
+                wheel.cancel(t);
+                customExpiries.remove(userId);
+            }
+            return;
+        }
+        if (t == null) {
+            t = new CustomStatusExpiry(userId);
+            customExpiries.put(userId, t);
+        }
+        long delayMs = Math.max(0, status.expiresAt() - ticker.millis());
+        wheel.scheduleAfter(t, TimeUnit.MILLISECONDS.toNanos(delayMs));
+    }
+
+    private final class CustomStatusExpiry extends Timeout {
+        final String userId;
+
+        CustomStatusExpiry(String userId) {
+            this.userId = userId;
+        }
+
+        @Override
+        protected void expire() {
+            customExpiries.remove(userId);
+            // the aggregation drops a custom status whose expires_at has passed
+            update(userId, new PresenceUpdate.Refresh(), null, null);
+        }
+    }
+
+    private void subscribe(Session s, ClientMessage.Subscribe m) {
+        List<String> fresh = new ArrayList<>(m.userIds().size());
+        Set<String> current = s.subscriptions == null ? Set.of() : s.subscriptions;
+        for (String id : m.userIds()) {
+            if (!current.contains(id)) {
+                fresh.add(id);
+            }
+        }
+        int total = current.size() + fresh.size();
+        if (total > options.maxSubscriptions()) {
+            throw BeaconError.tooLarge("subscriptions are limited to " + options.maxSubscriptions() + " per session; this one has "
+                    + current.size() + " and asked for " + fresh.size() + " more");
+        }
+        Set<String> subs = s.subscriptionsForWrite();
+        List<Watch> newWatches = new ArrayList<>(fresh.size());
+        for (String id : fresh) {
+            subs.add(id);
+            Watch w = watches.get(id);
+            if (w == null) {
+                w = new Watch(id);
+                watches.put(id, w);
+                w.subscription = bus.subscribe(Channels.presence(id), this::onBusMessage);
+                stats.watchedUsers = watches.size();
+            }
+            w.pending++;
+            newWatches.add(w);
+        }
+        // read after subscribing to the bus, so no change can fall between the read and the subscription
+        whenDone(presenceStore.getAll(m.userIds()), found -> {
+            for (Watch w : newWatches) {
+                w.pending--;
+                if (s.state != Session.State.ENDED && s.subscriptions != null && s.subscriptions.contains(w.userId)) {
+                    w.watchers.add(s);
+                } else {
+                    dropIfUnwatched(w);
+                }
+            }
+            if (s.state == Session.State.ENDED) {
+                return;
+            }
+            for (Map.Entry<String, Presence> e : found.entrySet()) {
+                Watch w = watches.get(e.getKey());
+                if (w != null) {
+                    w.offer(e.getValue());
+                }
+            }
+            List<Presence> views = new ArrayList<>(m.userIds().size());
+            for (String id : m.userIds()) {
+                Watch w = watches.get(id);
+                Presence p = w != null && w.presence != null ? w.presence : found.getOrDefault(id, Presence.unknown(id));
+                views.add(projection.project(s.userId(), p));
+            }
+            s.send(Messages.presenceSnapshot(m.id(), views));
+        }, failure -> {
+            for (Watch w : newWatches) {
+                w.pending--;
+                if (s.subscriptions != null) {
+                    s.subscriptions.remove(w.userId);
+                }
+                dropIfUnwatched(w);
+            }
+            error(s, m.id()).accept(failure);
+        });
+    }
+
+    private void unsubscribe(Session s, ClientMessage.Unsubscribe m) {
+        if (s.subscriptions != null) {
+            for (String id : m.userIds()) {
+                if (s.subscriptions.remove(id)) {
+                    unwatch(s, id);
+                }
+            }
+        }
+        ack(s, m.id());
+    }
+
+    private void unwatch(Session s, String target) {
+        Watch w = watches.get(target);
+        if (w == null) {
+            return;
+        }
+        w.watchers.remove(s);
+        dropIfUnwatched(w);
+    }
+
+    /** Drops a watch nobody holds or waits for, and with it the node's bus subscription. */
+    private void dropIfUnwatched(Watch w) {
+        if (w.watchers.isEmpty() && w.pending == 0 && watches.get(w.userId) == w) {
+            watches.remove(w.userId);
+            w.subscription.close();
+            stats.watchedUsers = watches.size();
+        }
+    }
+
+    private void query(Session s, ClientMessage.Query m) {
+        whenDone(presenceStore.getAll(m.userIds()), found -> {
+            List<Presence> views = new ArrayList<>(m.userIds().size());
+            for (String id : m.userIds()) {
+                views.add(projection.project(s.userId(), found.getOrDefault(id, Presence.unknown(id))));
+            }
+            s.send(Messages.presenceSnapshot(m.id(), views));
+        }, error(s, m.id()));
+    }
+
+    // ------------------------------------------------------------------ backend reads
+
+    /**
+     * The presence of {@code userIds} as {@code viewerId} may see it ({@code null} viewer: the public
+     * view). Thread-safe: may be called from any thread.
+     */
+    public CompletableFuture<List<Presence>> read(String viewerId, Collection<String> userIds) {
+        List<String> ids = new ArrayList<>(new LinkedHashSet<>(userIds));
+        return presenceStore.getAll(ids).thenApply(found -> {
+            List<Presence> views = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                views.add(projection.project(viewerId, found.getOrDefault(id, Presence.unknown(id))));
+            }
+            return views;
+        });
+    }
+
+    // ------------------------------------------------------------------ store, bus, fan-out
+
+    private void putSession(Session s) {
+        putSession(s, null);
+    }
+
+    private void putSession(Session s, String ackId) {
+        if (s.state == Session.State.ENDED) {
+            return;
+        }
+        update(s.userId(), new PresenceUpdate.PutSession(s.record(options.nodeId())), s, ackId);
+    }
+
+    /** Applies an update, publishes the change if any, then acks {@code ackId} to {@code requester}. */
+    private void update(String userId, PresenceUpdate u, Session requester, String ackId) {
+        whenDone(presenceStore.update(userId, u, ticker.millis()), change -> {
+            publish(change);
+            if (requester != null && ackId != null) {
+                requester.send(Messages.ack(ackId));
+            }
+        }, requester == null ? null : error(requester, ackId));
+    }
+
+    private void publish(PresenceChange change) {
+        if (!change.changed()) {
+            return;
+        }
+        Presence after = change.after();
+        if (after.lastSeen() > change.before().lastSeen()) {
+            settingsStore.setLastSeen(after.userId(), after.lastSeen()).exceptionally(e -> {
+                LOG.log(System.Logger.Level.WARNING, "could not store last seen of " + after.userId(), e);
+                return null;
+            });
+        }
+        stats.presenceChanges++;
+        bus.publish(Channels.presence(after.userId()), new BusMessage.PresenceChanged(after));
+    }
+
+    private void onBusMessage(String channel, BusMessage message) {
+        if (message instanceof BusMessage.PresenceChanged pc) {
+            executor.execute(() -> deliver(pc.presence()));
+        }
+    }
+
+    /** Fans a stored presence out to the local watchers of its user, each through the projection. */
+    private void deliver(Presence p) {
+        Watch w = watches.get(p.userId());
+        if (w == null) {
+            return;
+        }
+        Presence old = w.presence;
+        if (!w.offer(p)) {
+            return;
+        }
+        Presence lastView = null;
+        ServerMessage lastMessage = null;
+        for (Session s : w.watchers) {
+            Presence view = projection.project(s.userId(), p);
+            if (old != null && view.sameAs(projection.project(s.userId(), old))) {
+                continue; // nothing this viewer may see changed
+            }
+            if (lastView == null || view != lastView && !(view.sameAs(lastView) && view.version() == lastView.version())) {
+                lastView = view;
+                lastMessage = Messages.presence(view);
+            }
+            s.send(lastMessage);
+            stats.deliveries++;
+        }
+    }
+
+    /**
+     * Runs {@code then} on the engine thread when {@code f} completes: at once when it already has
+     * (the in-memory stores), else through the executor. Failures go to {@code onError}, or the log.
+     */
+    private <T> void whenDone(CompletableFuture<T> f, Consumer<T> then, Consumer<Throwable> onError) {
+        if (f.isDone() && !f.isCompletedExceptionally()) {
+            then.accept(f.join());
+            return;
+        }
+        f.whenCompleteAsync((value, failure) -> {
+            if (failure == null) {
+                then.accept(value);
+            } else if (onError != null) {
+                onError.accept(failure);
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "store operation failed", failure);
+            }
+        }, executor);
+    }
+
+    private Consumer<Throwable> error(Session s, String rawId) {
+        return failure -> {
+            LOG.log(System.Logger.Level.ERROR, "store operation for session " + s.id + " failed", failure);
+            s.send(Messages.error(rawId, ErrorCode.INTERNAL, "the presence store failed; try again"));
+        };
+    }
+
+    private final class HelloTimer extends Timeout {
+        final Connection conn;
+
+        HelloTimer(Connection conn) {
+            this.conn = conn;
+        }
+
+        @Override
+        protected void expire() {
+            conn.helloTimer = null;
+            if (conn.session != null || conn.engineClosed) {
+                return;
+            }
+            conn.engineClosed = true;
+            stats.connections--;
+            conn.send(Messages.error(null, ErrorCode.UNAUTHORIZED, "no hello within " + options.helloTimeoutMs() + " ms"));
+            conn.close(Connection.CLOSE_UNAUTHORIZED, "no hello");
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.beacon.presence;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The presence rules of contract §2 as pure functions, shared by every {@link PresenceStore} so that
+ * in-memory and Redis compute exactly the same presence.
+ *
+ * <p>Versions are {@code max(previous + 1, now in epoch ms)}: strictly increasing per user, and still
+ * increasing after a restart that lost the in-memory versions, so clients that hold an old version
+ * never drop a fresh update.
+ */
+public final class Aggregation {
+    private Aggregation() {
+    }
+
+    /**
+     * Applies one update and recomputes the presence; bumps the version only when the presence changed.
+     *
+     * @param nowMillis wall-clock epoch ms (for last seen, expiries and the version floor)
+     */
+    public static UserRecord apply(UserRecord record, PresenceUpdate update, long nowMillis) {
+        Map<String, SessionRecord> sessions = record.sessions();
+        ManualStatus manual = record.manual();
+        CustomStatus custom = record.customStatus();
+        long lastSeen = record.lastSeen();
+        switch (update) {
+            case PresenceUpdate.Seed seed -> {
+                if (!sessions.isEmpty() || record.version() != 0) {
+                    return record;
+                }
+                manual = seed.manual();
+                custom = seed.customStatus();
+                lastSeen = seed.lastSeen();
+            }
+            case PresenceUpdate.PutSession put -> {
+                sessions = new HashMap<>(sessions);
+                sessions.put(put.session().sessionId(), put.session());
+            }
+            case PresenceUpdate.RemoveSession remove -> {
+                if (!sessions.containsKey(remove.sessionId())) {
+                    return record;
+                }
+                sessions = new HashMap<>(sessions);
+                sessions.remove(remove.sessionId());
+                if (sessions.isEmpty()) {
+                    lastSeen = Math.max(lastSeen, remove.endedAt());
+                }
+            }
+            case PresenceUpdate.RemoveNode removeNode -> {
+                Map<String, SessionRecord> kept = new HashMap<>();
+                sessions.forEach((id, s) -> {
+                    if (!s.nodeId().equals(removeNode.nodeId())) {
+                        kept.put(id, s);
+                    }
+                });
+                if (kept.size() == sessions.size()) {
+                    return record;
+                }
+                sessions = kept;
+                if (sessions.isEmpty()) {
+                    lastSeen = Math.max(lastSeen, removeNode.endedAt());
+                }
+            }
+            case PresenceUpdate.SetManual set -> manual = set.manual();
+            case PresenceUpdate.SetCustomStatus set -> custom = set.customStatus();
+            case PresenceUpdate.Refresh refresh -> {
+            }
+        }
+        if (custom != null && custom.expiredAt(nowMillis)) {
+            custom = null;
+        }
+        Presence before = record.presence();
+        Presence computed = compute(record.userId(), sessions, manual, custom, lastSeen, nowMillis, before.version());
+        if (before.publicStatus() == Status.ONLINE && computed.publicStatus() != Status.ONLINE
+                && !sessions.isEmpty()) {
+            // the effective status left online while sessions remain (idle, busy, invisible): last seen is now
+            lastSeen = Math.max(lastSeen, nowMillis);
+            computed = compute(record.userId(), sessions, manual, custom, lastSeen, nowMillis, before.version());
+        }
+        Presence after = computed.sameAs(before) ? before : computed.withVersion(nextVersion(before.version(), nowMillis));
+        return new UserRecord(record.userId(), sessions, manual, custom, lastSeen, after);
+    }
+
+    /** {@code max(previous + 1, nowMillis)}. */
+    public static long nextVersion(long previous, long nowMillis) {
+        return Math.max(previous + 1, nowMillis);
+    }
+
+    /** The presence of contract §2 for these inputs, with the given version. */
+    public static Presence compute(String userId, Map<String, SessionRecord> sessions, ManualStatus manual,
+                                   CustomStatus custom, long lastSeen, long nowMillis, long version) {
+        if (sessions.isEmpty()) {
+            return new Presence(userId, Status.OFFLINE, null, custom, lastSeen, null, List.of(), version, false);
+        }
+        boolean anyActive = false;
+        SessionRecord latestActivity = null;
+        EnumMap<Device, Status> devices = new EnumMap<>(Device.class);
+        for (SessionRecord s : sessions.values()) {
+            anyActive |= !s.idle();
+            Status deviceStatus = s.idle() ? Status.AWAY : Status.ONLINE;
+            devices.merge(s.device(), deviceStatus, (a, b) -> a == Status.ONLINE || b == Status.ONLINE ? Status.ONLINE : Status.AWAY);
+            if (s.hasActivityAt(nowMillis) && (latestActivity == null || s.activitySetAt() > latestActivity.activitySetAt())) {
+                latestActivity = s;
+            }
+        }
+        Status status = switch (manual) {
+            case BUSY -> Status.BUSY;
+            case AWAY -> Status.AWAY;
+            case AUTO, INVISIBLE -> anyActive ? Status.ONLINE : Status.AWAY;
+        };
+        List<DeviceStatus> deviceList = new ArrayList<>(devices.size());
+        devices.forEach((d, st) -> deviceList.add(new DeviceStatus(d, st)));
+        return new Presence(userId, status, latestActivity == null ? null : latestActivity.activity(), custom, lastSeen,
+                null, deviceList, version, manual == ManualStatus.INVISIBLE);
+    }
+}

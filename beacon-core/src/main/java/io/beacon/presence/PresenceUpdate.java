@@ -1,0 +1,55 @@
+package io.beacon.presence;
+
+import java.util.Objects;
+
+/**
+ * One atomic change to a user's {@link UserRecord}. A store applies it with {@link Aggregation#apply}
+ * so that every implementation computes the same presence.
+ */
+public sealed interface PresenceUpdate {
+
+    /**
+     * Loads the durable inputs (from the settings store) into a record the presence store does not
+     * know yet; ignored when the record already holds sessions or a version.
+     */
+    record Seed(ManualStatus manual, CustomStatus customStatus, long lastSeen) implements PresenceUpdate {
+        public Seed {
+            Objects.requireNonNull(manual, "manual");
+        }
+    }
+
+    /** Adds or replaces a session. */
+    record PutSession(SessionRecord session) implements PresenceUpdate {
+        public PutSession {
+            Objects.requireNonNull(session, "session");
+        }
+    }
+
+    /** Removes a session; when it was the last one, {@code endedAt} becomes the user's last seen. */
+    record RemoveSession(String sessionId, long endedAt) implements PresenceUpdate {
+        public RemoveSession {
+            Objects.requireNonNull(sessionId, "sessionId");
+        }
+    }
+
+    /** Removes every session of one node (its lease expired). */
+    record RemoveNode(String nodeId, long endedAt) implements PresenceUpdate {
+        public RemoveNode {
+            Objects.requireNonNull(nodeId, "nodeId");
+        }
+    }
+
+    record SetManual(ManualStatus manual) implements PresenceUpdate {
+        public SetManual {
+            Objects.requireNonNull(manual, "manual");
+        }
+    }
+
+    /** Sets ({@code customStatus} non-null) or clears the custom status. */
+    record SetCustomStatus(CustomStatus customStatus) implements PresenceUpdate {
+    }
+
+    /** Recomputes the presence without changing inputs: used when an expiry passes. */
+    record Refresh() implements PresenceUpdate {
+    }
+}

@@ -1,0 +1,33 @@
+package io.beacon.privacy;
+
+import io.beacon.presence.Presence;
+import io.beacon.presence.Status;
+import java.util.List;
+
+/** The building blocks of projections: the self view, the public view, the hidden view. */
+public final class PresenceViews {
+    private PresenceViews() {
+    }
+
+    /** The user's own view of themselves: the true status (an invisible user sees they are online). */
+    public static Presence self(Presence p) {
+        return p.invisible()
+                ? new Presence(p.userId(), p.status(), p.activity(), p.customStatus(), p.lastSeen(), null, p.devices(), p.version(), false)
+                : p;
+    }
+
+    /**
+     * What anyone else sees before personal privacy rules: an invisible user is offline with no
+     * devices or activity, and keeps last seen and custom status as an offline user would.
+     */
+    public static Presence publicView(Presence p) {
+        if (!p.invisible()) {
+            return p;
+        }
+        return new Presence(p.userId(), Status.OFFLINE, null, p.customStatus(), p.lastSeen(), null, List.of(), p.version(), false);
+    }
+
+    static Presence publicOrSelf(String viewerId, Presence target) {
+        return target.userId().equals(viewerId) ? self(target) : publicView(target);
+    }
+}

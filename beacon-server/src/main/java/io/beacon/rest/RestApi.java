@@ -1,0 +1,164 @@
+package io.beacon.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beacon.auth.ApiKeys;
+import io.beacon.engine.PresenceEngine;
+import io.beacon.error.BeaconError;
+import io.beacon.error.ErrorCode;
+import io.beacon.metrics.BeaconMetrics;
+import io.beacon.protocol.ClientMessages;
+import io.beacon.protocol.Messages;
+import io.beacon.transport.HttpResponses;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The backend REST API (API key) and the ops endpoints (open).
+ *
+ * <table>
+ *   <caption>Endpoints</caption>
+ *   <tr><td>{@code GET /v1/presence/{user_id}[?viewer=]}</td><td>one presence</td></tr>
+ *   <tr><td>{@code POST /v1/presence/query {user_ids, viewer?}}</td><td>{@code {presences:[…]}}</td></tr>
+ *   <tr><td>{@code GET /healthz}</td><td>200 while the process serves</td></tr>
+ *   <tr><td>{@code GET /readyz}</td><td>200 when ready for traffic, else 503</td></tr>
+ *   <tr><td>{@code GET /metrics}</td><td>Prometheus text format</td></tr>
+ * </table>
+ */
+public final class RestApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> QUERY_FIELDS = Set.of("user_ids", "viewer");
+
+    private final PresenceEngine engine;
+    private final ClientMessages parser;
+    private final String apiKey;
+    private final BeaconMetrics metrics;
+    private final BooleanSupplier ready;
+
+    public RestApi(PresenceEngine engine, ClientMessages parser, String apiKey, BeaconMetrics metrics, BooleanSupplier ready) {
+        this.engine = engine;
+        this.parser = parser;
+        this.apiKey = apiKey;
+        this.metrics = metrics;
+        this.ready = ready;
+    }
+
+    public void healthz(ChannelHandlerContext ctx, FullHttpRequest req) {
+        HttpResponses.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ok\"}");
+    }
+
+    public void readyz(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (ready.getAsBoolean()) {
+            HttpResponses.json(ctx, req, HttpResponseStatus.OK, "{\"status\":\"ready\"}");
+        } else {
+            HttpResponses.json(ctx, req, HttpResponseStatus.SERVICE_UNAVAILABLE, "{\"status\":\"not_ready\"}");
+        }
+    }
+
+    public void metrics(ChannelHandlerContext ctx, FullHttpRequest req) {
+        HttpResponses.send(ctx, req, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
+                Unpooled.copiedBuffer(metrics.scrape(), StandardCharsets.UTF_8));
+    }
+
+    /** Checks the API key; answers 401 and returns false when it is wrong or missing. */
+    public boolean authorized(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (ApiKeys.matches(apiKey, req.headers().get("Authorization"))) {
+            return true;
+        }
+        HttpResponses.error(ctx, req, new BeaconError(ErrorCode.UNAUTHORIZED, "missing or wrong API key: send Authorization: Bearer <api key>"));
+        return false;
+    }
+
+    /** {@code GET /v1/presence/{user_id}}. */
+    public void getPresence(ChannelHandlerContext ctx, FullHttpRequest req, String userId, QueryStringDecoder query) {
+        List<String> viewerParam = query.parameters().get("viewer");
+        String viewer = viewerParam == null || viewerParam.isEmpty() ? null : viewerParam.get(0);
+        try {
+            parser.checkUserId(userId, "user id");
+            if (viewer != null) {
+                parser.checkUserId(viewer, "viewer");
+            }
+        } catch (BeaconError e) {
+            HttpResponses.error(ctx, req, e);
+            return;
+        }
+        reply(ctx, req, engine.read(viewer, List.of(userId)).thenApply(views -> Messages.presenceObject(views.get(0))));
+    }
+
+    /** {@code POST /v1/presence/query}. */
+    public void query(ChannelHandlerContext ctx, FullHttpRequest req) {
+        List<String> ids = new ArrayList<>();
+        String viewer;
+        try {
+            JsonNode body = body(req);
+            for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+                String f = it.next();
+                if (!QUERY_FIELDS.contains(f)) {
+                    throw BeaconError.badRequest("unknown field \"" + f + "\"; expected user_ids and optionally viewer");
+                }
+            }
+            JsonNode arr = body.get("user_ids");
+            if (arr == null || !arr.isArray()) {
+                throw BeaconError.badRequest("\"user_ids\" must be an array of user ids");
+            }
+            if (arr.size() > parser.limits().maxUserIds()) {
+                throw BeaconError.tooLarge("\"user_ids\" has " + arr.size() + " entries; the limit is " + parser.limits().maxUserIds());
+            }
+            for (int i = 0; i < arr.size(); i++) {
+                if (!arr.get(i).isTextual()) {
+                    throw BeaconError.badRequest("\"user_ids\"[" + i + "] must be a string");
+                }
+                ids.add(parser.checkUserId(arr.get(i).textValue(), "\"user_ids\"[" + i + "]"));
+            }
+            JsonNode v = body.get("viewer");
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                throw BeaconError.badRequest("\"viewer\" must be a user id string");
+            }
+            viewer = v == null || v.isNull() ? null : parser.checkUserId(v.textValue(), "\"viewer\"");
+        } catch (BeaconError e) {
+            HttpResponses.error(ctx, req, e);
+            return;
+        }
+        reply(ctx, req, engine.read(viewer, ids).thenApply(Messages::presenceList));
+    }
+
+    static JsonNode body(FullHttpRequest req) {
+        String text = req.content().toString(StandardCharsets.UTF_8);
+        JsonNode node;
+        try {
+            node = JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw BeaconError.badRequest("malformed JSON body: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw BeaconError.badRequest("the body must be a JSON object");
+        }
+        return node;
+    }
+
+    private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, CompletableFuture<byte[]> body) {
+        req.retain();
+        body.whenComplete((json, failure) -> ctx.executor().execute(() -> {
+            try {
+                if (failure != null) {
+                    HttpResponses.error(ctx, req, new BeaconError(ErrorCode.INTERNAL, "the presence store failed; try again"));
+                } else {
+                    HttpResponses.json(ctx, req, HttpResponseStatus.OK, json);
+                }
+            } finally {
+                req.release();
+            }
+        }));
+    }
+}

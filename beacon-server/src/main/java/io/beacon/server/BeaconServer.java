@@ -1,0 +1,263 @@
+package io.beacon.server;
+
+import io.beacon.auth.DevSecrets;
+import io.beacon.auth.TokenVerifier;
+import io.beacon.bus.Bus;
+import io.beacon.bus.InMemoryBus;
+import io.beacon.config.BeaconConfig;
+import io.beacon.config.ConfigException;
+import io.beacon.engine.EngineOptions;
+import io.beacon.engine.PresenceEngine;
+import io.beacon.metrics.BeaconMetrics;
+import io.beacon.presence.InMemoryPresenceStore;
+import io.beacon.presence.PresenceStore;
+import io.beacon.privacy.Projection;
+import io.beacon.protocol.ClientMessages;
+import io.beacon.protocol.ProtocolLimits;
+import io.beacon.rest.RestApi;
+import io.beacon.settings.InMemorySettingsStore;
+import io.beacon.settings.SettingsStore;
+import io.beacon.time.Ticker;
+import io.beacon.transport.Gateway;
+import io.beacon.transport.HttpInitializer;
+import io.beacon.transport.HttpRouter;
+import io.beacon.transport.sse.SseTransport;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Beacon node: the engine on its own thread, the Netty transport (native epoll where available),
+ * the REST and ops endpoints, with the embedded in-memory stores.
+ *
+ * <pre>{@code
+ * try (BeaconServer server = BeaconServer.builder().config(BeaconConfig.create()).build().start()) {
+ *     System.out.println("listening on " + server.port());
+ * }
+ * }</pre>
+ *
+ * <p>Tests pass a {@link io.beacon.time.FakeTicker} with {@link Builder#ticker} and call
+ * {@link #tick()} after moving it: timing rules are then tested over real sockets without sleeping.
+ */
+public final class BeaconServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(BeaconServer.class);
+    /** How often the engine thread fires due deadlines; the timer wheel's resolution is ~8 ms anyway. */
+    static final long TICK_MS = 10;
+
+    private final BeaconConfig config;
+    private final Ticker ticker;
+    private final String jwtSecret;
+    private final String apiKey;
+    private final DefaultEventLoop engineLoop;
+    private final PresenceStore presenceStore;
+    private final SettingsStore settingsStore;
+    private final Bus bus;
+    private final PresenceEngine engine;
+    private final BeaconMetrics metrics;
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private Channel serverChannel;
+    private volatile boolean ready;
+    private boolean nativeTransport;
+
+    private BeaconServer(Builder b) throws java.io.IOException {
+        this.config = b.config;
+        this.ticker = b.ticker;
+        if (config.clustered()) {
+            throw new ConfigException("redis_url (BEACON_REDIS_URL) is set, but cluster mode is not part of this build yet; unset it to run one node");
+        }
+        if (config.databaseUrl().isPresent()) {
+            throw new ConfigException("database_url (BEACON_DATABASE_URL) is set, but the SQL settings store is not part of this build yet; unset it");
+        }
+        this.jwtSecret = DevSecrets.effectiveJwtSecret(config);
+        this.apiKey = DevSecrets.effectiveApiKey(config);
+        this.engineLoop = new DefaultEventLoop(new DefaultThreadFactory("beacon-engine", true));
+        this.presenceStore = new InMemoryPresenceStore();
+        this.settingsStore = new InMemorySettingsStore();
+        this.bus = new InMemoryBus();
+        EngineOptions options = EngineOptions.builder()
+                .heartbeatIntervalMs(config.heartbeatIntervalMs())
+                .sessionTtlMs(config.sessionTtlMs())
+                .offlineGraceMs(config.offlineGraceMs())
+                .idleAfterMs(config.idleAfterMs())
+                .helloTimeoutMs(config.helloTimeoutMs())
+                .maxSubscriptions(config.maxSubscriptions())
+                .build();
+        this.engine = new PresenceEngine(options, ticker, engineLoop, presenceStore, settingsStore, bus, Projection.PUBLIC);
+        this.metrics = new BeaconMetrics(engine.stats());
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Binds the port and starts serving. */
+    public BeaconServer start() throws InterruptedException {
+        ClientMessages parser = new ClientMessages(new ProtocolLimits(ProtocolLimits.DEFAULT_MAX_USER_ID_LENGTH, config.maxSubscriptions()));
+        TokenVerifier verifier = new TokenVerifier(jwtSecret, ticker::millis);
+        Gateway gateway = new Gateway(engine, engineLoop, verifier, parser, metrics, ticker);
+        int rate = config.maxMessagesPerSecond();
+        int burst = config.messageBurst();
+        SseTransport sse = new SseTransport(gateway, metrics, rate, burst);
+        RestApi rest = new RestApi(engine, parser, apiKey, metrics, () -> ready);
+        HttpInitializer initializer = new HttpInitializer(
+                () -> new HttpRouter(gateway, sse, rest, metrics, config.maxFrameBytes(), rate, burst),
+                config.maxFrameBytes(), config.maxConnections());
+
+        nativeTransport = Epoll.isAvailable();
+        Class<? extends ServerChannel> channelClass;
+        if (nativeTransport) {
+            bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("beacon-accept", true), EpollIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("beacon-io", true), EpollIoHandler.newFactory());
+            channelClass = EpollServerSocketChannel.class;
+        } else {
+            LOG.warn("native epoll transport unavailable ({}); using NIO", Epoll.unavailabilityCause().toString());
+            bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("beacon-accept", true), NioIoHandler.newFactory());
+            ioGroup = new MultiThreadIoEventLoopGroup(config.effectiveIoThreads(), new DefaultThreadFactory("beacon-io", true), NioIoHandler.newFactory());
+            channelClass = NioServerSocketChannel.class;
+        }
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, ioGroup)
+                .channel(channelClass)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .childHandler(initializer);
+        serverChannel = bootstrap.bind(new InetSocketAddress(config.httpHost(), config.httpPort())).sync().channel();
+        engineLoop.scheduleAtFixedRate(this::safeTick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+        ready = true;
+        return this;
+    }
+
+    private void safeTick() {
+        try {
+            engine.tick();
+        } catch (RuntimeException e) {
+            LOG.error("timer tick failed", e);
+        }
+    }
+
+    /** The port actually bound (useful with {@code http_port = 0}). */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    public BeaconConfig config() {
+        return config;
+    }
+
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public String jwtSecret() {
+        return jwtSecret;
+    }
+
+    public boolean nativeTransport() {
+        return nativeTransport;
+    }
+
+    public PresenceEngine engine() {
+        return engine;
+    }
+
+    /** Runs due deadlines now on the engine thread and waits for them (tests with a fake ticker). */
+    public void tick() {
+        onEngineThread(engine::tick);
+    }
+
+    /** Runs a task on the engine thread and waits until it and everything queued before it ran. */
+    public void onEngineThread(Runnable task) {
+        try {
+            engineLoop.submit(task).get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("engine task failed", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        ready = false;
+        if (serverChannel != null) {
+            serverChannel.close().awaitUninterruptibly();
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
+        engineLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        presenceStore.close();
+        settingsStore.close();
+        bus.close();
+    }
+
+    /** Runs a node from the command line and blocks until the process is asked to stop. */
+    public static void run(BeaconConfig config) throws Exception {
+        BeaconServer server = builder().config(config).build().start();
+        String base = "http://" + config.httpHost() + ":" + server.port();
+        System.out.println("Beacon listening on " + base + "  (WebSocket ws://" + config.httpHost() + ":" + server.port() + "/v1/connect, "
+                + (server.nativeTransport ? "epoll" : "nio") + ")");
+        if (config.devMode()) {
+            System.out.println("dev mode: no BEACON_JWT_SECRET set; secrets are kept in " + config.dataDir().toAbsolutePath());
+            System.out.println("  get a token:   bin/beacon token alice");
+        }
+        if (config.apiKey().isEmpty()) {
+            System.out.println("  REST API key:  " + server.apiKey() + "   (from " + config.dataDir().resolve(DevSecrets.API_KEY_FILE) + ")");
+        }
+        System.out.println("  health:        " + base + "/healthz   metrics: " + base + "/metrics");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "beacon-shutdown"));
+        stopped.await();
+    }
+
+    /** Builder of a {@link BeaconServer}. */
+    public static final class Builder {
+        private BeaconConfig config = BeaconConfig.create();
+        private Ticker ticker = Ticker.system();
+
+        private Builder() {
+        }
+
+        public Builder config(BeaconConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** The clock of every timing rule; a {@link io.beacon.time.FakeTicker} in tests. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        public BeaconServer build() throws java.io.IOException {
+            return new BeaconServer(this);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.beacon.transport;
+
+import io.beacon.error.BeaconError;
+import io.beacon.error.ErrorCode;
+import io.beacon.metrics.BeaconMetrics;
+import io.beacon.rest.RestApi;
+import io.beacon.transport.sse.SseTransport;
+import io.beacon.transport.ws.WebSocketHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Routes each HTTP request of a connection: the WebSocket upgrade, the SSE stream and commands, the
+ * REST API and the ops endpoints. After a WebSocket upgrade it leaves the pipeline.
+ */
+public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final byte[] INDEX = loadIndex();
+
+    private final Gateway gateway;
+    private final SseTransport sse;
+    private final RestApi rest;
+    private final BeaconMetrics metrics;
+    private final WebSocketDecoderConfig wsConfig;
+    private final int maxFrameBytes;
+    private final int messagesPerSecond;
+    private final int burst;
+
+    public HttpRouter(Gateway gateway, SseTransport sse, RestApi rest, BeaconMetrics metrics, int maxFrameBytes,
+                      int messagesPerSecond, int burst) {
+        this.gateway = gateway;
+        this.sse = sse;
+        this.rest = rest;
+        this.metrics = metrics;
+        this.maxFrameBytes = maxFrameBytes;
+        this.messagesPerSecond = messagesPerSecond;
+        this.burst = burst;
+        this.wsConfig = WebSocketDecoderConfig.newBuilder()
+                .maxFramePayloadLength(maxFrameBytes)
+                .allowExtensions(false)
+                .closeOnProtocolViolation(false)
+                .build();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        if (!req.decoderResult().isSuccess()) {
+            HttpResponses.error(ctx, null, BeaconError.badRequest("malformed HTTP request"));
+            return;
+        }
+        QueryStringDecoder query = new QueryStringDecoder(req.uri());
+        String path = query.path();
+        HttpMethod method = req.method();
+        switch (path) {
+            case "/v1/connect" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    upgrade(ctx, req);
+                }
+            }
+            case "/v1/events" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    sse.openStream(ctx, req, query);
+                }
+            }
+            case "/v1/commands" -> {
+                if (expect(ctx, req, HttpMethod.POST)) {
+                    sse.command(ctx, req);
+                }
+            }
+            case "/healthz" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    rest.healthz(ctx, req);
+                }
+            }
+            case "/readyz" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    rest.readyz(ctx, req);
+                }
+            }
+            case "/metrics" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    rest.metrics(ctx, req);
+                }
+            }
+            case "/v1/presence/query" -> {
+                if (expect(ctx, req, HttpMethod.POST) && rest.authorized(ctx, req)) {
+                    rest.query(ctx, req);
+                }
+            }
+            case "/", "/index.html" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    HttpResponses.send(ctx, req, HttpResponseStatus.OK, "text/html; charset=utf-8", Unpooled.wrappedBuffer(INDEX));
+                }
+            }
+            default -> {
+                if (path.startsWith("/v1/presence/") && path.indexOf('/', "/v1/presence/".length()) < 0) {
+                    if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
+                        String userId = QueryStringDecoder.decodeComponent(path.substring("/v1/presence/".length()));
+                        rest.getPresence(ctx, req, userId, query);
+                    }
+                } else {
+                    HttpResponses.error(ctx, req, BeaconError.notFound("no such endpoint: " + method + " " + path));
+                }
+            }
+        }
+    }
+
+    private static boolean expect(ChannelHandlerContext ctx, FullHttpRequest req, HttpMethod method) {
+        if (req.method().equals(method)) {
+            return true;
+        }
+        HttpResponses.error(ctx, req, new BeaconError(ErrorCode.BAD_REQUEST,
+                "method " + req.method() + " is not allowed here; use " + method));
+        return false;
+    }
+
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req) {
+        String location = "ws://" + req.headers().get("Host", "localhost") + "/v1/connect";
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(location, null, wsConfig).newHandshaker(req);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return;
+        }
+        if (!"websocket".equalsIgnoreCase(req.headers().get("Upgrade"))) {
+            HttpResponses.error(ctx, req, BeaconError.badRequest("this endpoint speaks WebSocket: send an Upgrade: websocket request"));
+            return;
+        }
+        WebSocketHandler handler = new WebSocketHandler(gateway, ctx.channel(), metrics, messagesPerSecond, burst);
+        ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
+        ctx.pipeline().addLast("ws", handler);
+        ctx.pipeline().remove(this);
+        handshaker.handshake(ctx.channel(), req).addListener(f -> {
+            if (f.isSuccess()) {
+                handler.start();
+            } else {
+                ctx.close();
+            }
+        });
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private static byte[] loadIndex() {
+        try (InputStream in = HttpRouter.class.getResourceAsStream("/web/index.html")) {
+            if (in != null) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            // fall through to the built-in page
+        }
+        return "<!doctype html><title>Beacon</title><h1>Beacon</h1>".getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,45 @@
+package io.beacon.transport.ws;
+
+import io.beacon.metrics.BeaconMetrics;
+import io.beacon.protocol.ServerMessage;
+import io.beacon.transport.NettyConnection;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+
+/** A session's WebSocket: one text frame per message, the message's shared JSON bytes wrapped, not copied. */
+final class WebSocketConnection extends NettyConnection {
+    private volatile boolean closing;
+
+    WebSocketConnection(Channel channel, BeaconMetrics metrics, int messagesPerSecond, int burst, long nowNanos) {
+        super(channel, metrics, messagesPerSecond, burst, nowNanos);
+    }
+
+    @Override
+    protected void write(ServerMessage message) {
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message.json())), channel.voidPromise());
+    }
+
+    @Override
+    public void ping() {
+        if (channel.isActive()) {
+            channel.writeAndFlush(new PingWebSocketFrame(), channel.voidPromise());
+        }
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+}
