@@ -7,8 +7,11 @@ import java.util.List;
 final class LocalUser {
     final String userId;
     final List<Session> sessions = new ArrayList<>(2);
-    /** True once the durable inputs (manual status, custom status, last seen) were seeded into the store. */
-    boolean seeded;
+    /**
+     * Completes once the durable inputs (manual status, custom status, last seen) were seeded into the
+     * presence store; every session's first record waits for it. {@code null} until the first session.
+     */
+    java.util.concurrent.CompletableFuture<Void> seeded;
     /** Sessions in the live state (not lingering). */
     int liveSessions;
 

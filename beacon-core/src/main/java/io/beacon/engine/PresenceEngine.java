@@ -170,19 +170,18 @@ public final class PresenceEngine {
         wheel.scheduleAfter(s.liveness, pingAfterNanos);
         wheel.scheduleAfter(s.idleTimer, idleNanos);
         conn.send(welcome(hello.id(), s));
-        LocalUser u = user;
-        if (!u.seeded) {
-            u.seeded = true;
-            whenDone(settingsStore.get(userId), settings -> {
-                PresenceUpdate seed = new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen());
-                whenDone(presenceStore.update(userId, seed, ticker.millis()), change -> {
-                    scheduleCustomExpiry(userId, change.after().customStatus());
-                    putSession(s);
-                }, null);
-            }, null);
-        } else {
-            putSession(s);
+        if (user.seeded == null) {
+            user.seeded = settingsStore.get(userId).thenCompose(settings -> presenceStore.update(userId,
+                    new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), ticker.millis()))
+                    .thenApply(change -> {
+                        executor.execute(() -> scheduleCustomExpiry(userId, change.after().customStatus()));
+                        return null;
+                    });
         }
+        whenDone(user.seeded, ok -> putSession(s), failure -> {
+            LOG.log(System.Logger.Level.ERROR, "could not load the settings of " + userId, failure);
+            putSession(s);
+        });
     }
 
     private ServerMessage welcome(String rawId, Session s) {

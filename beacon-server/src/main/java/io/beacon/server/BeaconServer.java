@@ -121,7 +121,7 @@ public final class BeaconServer implements AutoCloseable {
         RestApi rest = new RestApi(engine, parser, apiKey, metrics, () -> ready);
         HttpInitializer initializer = new HttpInitializer(
                 () -> new HttpRouter(gateway, sse, rest, metrics, config.maxFrameBytes(), rate, burst),
-                config.maxFrameBytes(), config.maxConnections());
+                config.maxFrameBytes(), config.maxConnections(), config.helloTimeoutMs());
 
         nativeTransport = Epoll.isAvailable();
         Class<? extends ServerChannel> channelClass;

@@ -5,6 +5,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.ReadTimeoutHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -16,12 +18,27 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
     private final Supplier<HttpRouter> routers;
     private final int maxBodyBytes;
     private final int maxConnections;
+    private final long idleTimeoutMs;
     private final AtomicInteger open = new AtomicInteger();
 
-    public HttpInitializer(Supplier<HttpRouter> routers, int maxBodyBytes, int maxConnections) {
+    /**
+     * @param idleTimeoutMs an HTTP connection that sends nothing for this long is closed; removed once it
+     *                      becomes a WebSocket or SSE session, whose liveness the engine watches instead
+     */
+    public HttpInitializer(Supplier<HttpRouter> routers, int maxBodyBytes, int maxConnections, long idleTimeoutMs) {
+        this.idleTimeoutMs = idleTimeoutMs;
         this.routers = routers;
         this.maxBodyBytes = maxBodyBytes;
         this.maxConnections = maxConnections;
+    }
+
+    static final String IDLE = "http-idle";
+
+    /** Called when the connection becomes a long-lived session. */
+    public static void stopIdleTimeout(ChannelPipeline p) {
+        if (p.get(IDLE) != null) {
+            p.remove(IDLE);
+        }
     }
 
     @Override
@@ -33,6 +50,7 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
         }
         ch.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline p = ch.pipeline();
+        p.addLast(IDLE, new ReadTimeoutHandler(idleTimeoutMs, TimeUnit.MILLISECONDS));
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
         p.addLast("http-aggregator", new HttpObjectAggregator(maxBodyBytes));
         p.addLast("router", routers.get());

@@ -140,6 +140,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         ctx.pipeline().addLast("ws-aggregator", new WebSocketFrameAggregator(maxFrameBytes));
         ctx.pipeline().addLast("ws", handler);
         ctx.pipeline().remove(this);
+        HttpInitializer.stopIdleTimeout(ctx.pipeline());
         handshaker.handshake(ctx.channel(), req).addListener(f -> {
             if (f.isSuccess()) {
                 handler.start();

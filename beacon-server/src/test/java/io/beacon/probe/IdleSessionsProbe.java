@@ -85,8 +85,9 @@ public final class IdleSessionsProbe {
         long used = 0;
         for (String line : info.split("\n")) {
             String l = line.trim();
-            if (l.startsWith("def new generation") || l.startsWith("tenured generation")
-                    || l.startsWith("garbage-first heap") || l.startsWith("PSYoungGen") || l.startsWith("ParOldGen")) {
+            if (l.startsWith("def new generation") || l.startsWith("tenured generation") || l.startsWith("DefNew")
+                    || l.startsWith("Tenured") || l.startsWith("garbage-first heap") || l.startsWith("PSYoungGen")
+                    || l.startsWith("ParOldGen")) {
                 int i = l.indexOf("used ");
                 if (i >= 0) {
                     String num = l.substring(i + 5).split("[^0-9]")[0];

@@ -104,6 +104,7 @@ public final class SseTransport {
         SseConnection conn = new SseConnection(ctx.channel(), metrics, messagesPerSecond, burst, gateway.ticker().nanos(), sessions);
         conn.touch(gateway.ticker().nanos());
         ChannelPipeline p = ctx.pipeline();
+        io.beacon.transport.HttpInitializer.stopIdleTimeout(p);
         p.addLast("sse", new StreamHandler(conn));
         gateway.opened(conn);
         gateway.hello(conn, principal, new ClientMessage.Hello(null, token, device, 1, resume));
