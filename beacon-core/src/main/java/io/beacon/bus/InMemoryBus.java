@@ -34,7 +34,12 @@ public final class InMemoryBus implements Bus {
     public BusSubscription subscribe(String channel, BusListener listener) {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(listener, "listener");
-        listeners.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(listener);
+        // inside the map's atomic step: a concurrent close of the channel's last listener cannot drop our list
+        listeners.compute(channel, (c, list) -> {
+            CopyOnWriteArrayList<BusListener> l = list == null ? new CopyOnWriteArrayList<>() : list;
+            l.add(listener);
+            return l;
+        });
         return new BusSubscription() {
             private boolean closed;
 

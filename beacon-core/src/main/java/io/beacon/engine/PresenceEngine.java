@@ -205,6 +205,10 @@ public final class PresenceEngine {
         conn.session = s;
         setLive(s, true);
         wheel.scheduleAfter(s.liveness, pingAfterNanos);
+        if (!s.idle) {
+            // the idle deadline may have passed (and been ignored) while the session lingered
+            wheel.schedule(s.idleTimer, s.lastActiveNanos + idleNanos);
+        }
         stats.resumes++;
         conn.send(welcome(hello.id(), s));
         if (s.subscriptionCount() > 0) {
@@ -242,15 +246,21 @@ public final class PresenceEngine {
         }
     }
 
-    /** The session lost its connection: it lingers for the offline grace, waiting for a resume. */
+    /**
+     * The session lost its connection: it lingers until the offline grace, counted from when it ended,
+     * has passed, waiting for a resume. A connection found dead by the TTL ended at its last frame,
+     * long before the grace: its session ends at once, so offline is published within the TTL.
+     */
     private void connectionEnded(Session s, long endedAtMillis) {
         s.connection = null;
         setLive(s, false);
         s.endedAtMillis = endedAtMillis;
-        if (graceNanos == 0) {
+        long sinceEnd = TimeUnit.MILLISECONDS.toNanos(Math.max(0, ticker.millis() - endedAtMillis));
+        long remaining = graceNanos - sinceEnd;
+        if (remaining <= 0) {
             endSession(s);
         } else {
-            wheel.scheduleAfter(s.liveness, graceNanos);
+            wheel.scheduleAfter(s.liveness, remaining);
         }
     }
 

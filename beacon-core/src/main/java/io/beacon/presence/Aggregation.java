@@ -13,6 +13,9 @@ import java.util.Map;
  * <p>Versions are {@code max(previous + 1, now in epoch ms)}: strictly increasing per user, and still
  * increasing after a restart that lost the in-memory versions, so clients that hold an old version
  * never drop a fresh update.
+ *
+ * <p>An invisible user's last seen stays where it was when they went invisible: ending their last
+ * session while invisible must not tell anyone when they left.
  */
 public final class Aggregation {
     private Aggregation() {
@@ -47,7 +50,7 @@ public final class Aggregation {
                 }
                 sessions = new HashMap<>(sessions);
                 sessions.remove(remove.sessionId());
-                if (sessions.isEmpty()) {
+                if (sessions.isEmpty() && manual != ManualStatus.INVISIBLE) {
                     lastSeen = Math.max(lastSeen, remove.endedAt());
                 }
             }
@@ -62,7 +65,7 @@ public final class Aggregation {
                     return record;
                 }
                 sessions = kept;
-                if (sessions.isEmpty()) {
+                if (sessions.isEmpty() && manual != ManualStatus.INVISIBLE) {
                     lastSeen = Math.max(lastSeen, removeNode.endedAt());
                 }
             }
@@ -82,7 +85,15 @@ public final class Aggregation {
             lastSeen = Math.max(lastSeen, nowMillis);
             computed = compute(record.userId(), sessions, manual, custom, lastSeen, nowMillis, before.version());
         }
-        Presence after = computed.sameAs(before) ? before : computed.withVersion(nextVersion(before.version(), nowMillis));
+        Presence after;
+        if (computed.sameAs(before)) {
+            after = before;
+        } else {
+            long version = nextVersion(before.version(), nowMillis);
+            // what only the user sees (an invisible user's devices, activity) must not move the version others see
+            long publicVersion = computed.samePublicView(before) ? before.publicVersion() : version;
+            after = computed.withVersions(version, publicVersion);
+        }
         return new UserRecord(record.userId(), sessions, manual, custom, lastSeen, after);
     }
 
@@ -95,7 +106,8 @@ public final class Aggregation {
     public static Presence compute(String userId, Map<String, SessionRecord> sessions, ManualStatus manual,
                                    CustomStatus custom, long lastSeen, long nowMillis, long version) {
         if (sessions.isEmpty()) {
-            return new Presence(userId, Status.OFFLINE, null, custom, lastSeen, null, List.of(), version, false);
+            return new Presence(userId, Status.OFFLINE, null, custom, lastSeen, null, List.of(), version,
+                    manual == ManualStatus.INVISIBLE);
         }
         boolean anyActive = false;
         SessionRecord latestActivity = null;

@@ -17,9 +17,19 @@ import java.util.Objects;
  * @param lastSeenApprox a bucket word ({@code recently}, …) shown instead of {@code lastSeen}, or {@code null}
  * @param devices        one entry per device kind with a live session, in {@link Device} order
  * @param version        strictly increasing per user; {@code 0} = never seen
+ * @param publicVersion  the version of the last change others could see: while a user is invisible,
+ *                       changes only they can see must not move the version others see, or it would
+ *                       tell them the user is active
  */
 public record Presence(String userId, Status status, String activity, CustomStatus customStatus, long lastSeen,
-                       String lastSeenApprox, List<DeviceStatus> devices, long version, boolean invisible) {
+                       String lastSeenApprox, List<DeviceStatus> devices, long version, boolean invisible,
+                       long publicVersion) {
+
+    /** A presence whose every change is public ({@code publicVersion == version}). */
+    public Presence(String userId, Status status, String activity, CustomStatus customStatus, long lastSeen,
+                    String lastSeenApprox, List<DeviceStatus> devices, long version, boolean invisible) {
+        this(userId, status, activity, customStatus, lastSeen, lastSeenApprox, devices, version, invisible, version);
+    }
 
     public Presence {
         Objects.requireNonNull(userId, "userId");
@@ -39,6 +49,26 @@ public record Presence(String userId, Status status, String activity, CustomStat
 
     public Presence withVersion(long newVersion) {
         return new Presence(userId, status, activity, customStatus, lastSeen, lastSeenApprox, devices, newVersion, invisible);
+    }
+
+    public Presence withVersions(long newVersion, long newPublicVersion) {
+        return new Presence(userId, status, activity, customStatus, lastSeen, lastSeenApprox, devices, newVersion, invisible,
+                newPublicVersion);
+    }
+
+    /**
+     * True when others (not the user) see the same thing in both: for an invisible user only the public
+     * status, custom status and last seen are visible.
+     */
+    public boolean samePublicView(Presence other) {
+        if (other == null || publicStatus() != other.publicStatus()) {
+            return false;
+        }
+        if (invisible && other.invisible) {
+            return lastSeen == other.lastSeen && Objects.equals(customStatus, other.customStatus)
+                    && Objects.equals(lastSeenApprox, other.lastSeenApprox);
+        }
+        return invisible == other.invisible && sameAs(other);
     }
 
     /** True when both describe the same presence, whatever their versions. */

@@ -18,13 +18,14 @@ public final class PresenceViews {
 
     /**
      * What anyone else sees before personal privacy rules: an invisible user is offline with no
-     * devices or activity, and keeps last seen and custom status as an offline user would.
+     * devices or activity, keeps last seen and custom status as an offline user would, and shows the
+     * version of the last change others could see.
      */
     public static Presence publicView(Presence p) {
         if (!p.invisible()) {
             return p;
         }
-        return new Presence(p.userId(), Status.OFFLINE, null, p.customStatus(), p.lastSeen(), null, List.of(), p.version(), false);
+        return new Presence(p.userId(), Status.OFFLINE, null, p.customStatus(), p.lastSeen(), null, List.of(), p.publicVersion(), false);
     }
 
     static Presence publicOrSelf(String viewerId, Presence target) {

@@ -27,10 +27,12 @@ public final class ClientMessages {
     private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(32)
-                    .maxStringLength(64 * 1024)
+                    // frames are capped by the transport; field limits are checked after parsing, with the request id
+                    .maxStringLength(16 * 1024 * 1024)
                     .maxNumberLength(32)
                     .build())
-            .build());
+            .build())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final ProtocolLimits limits;
 

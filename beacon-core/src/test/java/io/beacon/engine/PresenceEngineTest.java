@@ -94,7 +94,7 @@ class PresenceEngineTest {
     }
 
     @Test
-    void silentSessionIsPingedThenDroppedAfterTtlThenOfflineAfterGrace() {
+    void silentSessionIsPingedThenDroppedAndOfflineWithinTheTtl() {
         RecordingConnection w = watcherOf("bob");
         long connectedAt = h.ticker.millis();
         RecordingConnection bob = h.connect("bob", "web");
@@ -107,13 +107,10 @@ class PresenceEngineTest {
 
         h.run(Duration.ofMillis(18_900), Duration.ofMillis(100));
         assertThat(bob.closeCode).isNull();
+        assertThat(presences(w, "bob")).isEmpty();
         h.run(Duration.ofMillis(200), Duration.ofMillis(100));
         assertThat(bob.closeCode).isEqualTo(Connection.CLOSE_SESSION_EXPIRED);
-        assertThat(presences(w, "bob")).as("offline waits for the grace").isEmpty();
-
-        h.run(Duration.ofMillis(4_800), Duration.ofMillis(100));
-        assertThat(presences(w, "bob")).isEmpty();
-        h.run(Duration.ofMillis(300), Duration.ofMillis(100));
+        // the session ended at its last frame, 40 s ago: its grace is long over, offline is published at once
         JsonNode off = w.last("presence");
         assertThat(off.get("status").asText()).isEqualTo("offline");
         assertThat(off.get("last_seen").asLong()).as("last frame time").isEqualTo(connectedAt);
@@ -344,6 +341,43 @@ class PresenceEngineTest {
         h.send(bob, "{\"type\":\"set_activity\",\"activity\":\"focus\"}");
         assertThat(w.received).as("an invisible user's activity must not leak").isEmpty();
         assertThat(bob.last("presence").get("activity").asText()).isEqualTo("focus");
+    }
+
+    @Test
+    void anInvisibleUsersHiddenChangesDoNotMoveTheVersionOthersSee() {
+        RecordingConnection w = watcherOf("bob");
+        RecordingConnection bob = h.healthy(h.connect("bob", "web"));
+        h.send(bob, "{\"type\":\"set_status\",\"status\":\"invisible\"}");
+        long hiddenAt = w.last("presence").get("version").asLong();
+        long lastSeen = w.last("presence").get("last_seen").asLong();
+        h.advance(Duration.ofSeconds(2));
+        h.send(bob, "{\"type\":\"set_activity\",\"activity\":\"focus\"}");
+        RecordingConnection bob2 = h.connect("bob", "mobile");
+        h.send(w, "{\"type\":\"query\",\"user_ids\":[\"bob\"]}");
+        JsonNode seen = w.last("presence_snapshot").get("presences").get(0);
+        assertThat(seen.get("version").asLong()).as("connecting and activity stay hidden").isEqualTo(hiddenAt);
+        h.advance(Duration.ofSeconds(2));
+        h.closeConnection(bob);
+        h.closeConnection(bob2);
+        h.run(Duration.ofSeconds(10), Duration.ofMillis(500));
+        h.send(w, "{\"type\":\"query\",\"user_ids\":[\"bob\"]}");
+        seen = w.last("presence_snapshot").get("presences").get(0);
+        assertThat(seen.get("version").asLong()).isEqualTo(hiddenAt);
+        assertThat(seen.get("last_seen").asLong()).as("leaving while invisible is not told").isEqualTo(lastSeen);
+    }
+
+    @Test
+    void aResumedSessionStillGoesIdle() {
+        RecordingConnection w = watcherOf("bob");
+        RecordingConnection bob = h.connect("bob", "web");
+        String token = bob.last("welcome").get("resume_token").asText();
+        keepAlive(bob, Duration.ofMinutes(4).plusSeconds(58));
+        h.closeConnection(bob);
+        h.advance(Duration.ofSeconds(4)); // the idle deadline passes while the session lingers
+        h.healthy(h.connect("bob", "web", token));
+        w.clear();
+        h.run(Duration.ofSeconds(10), Duration.ofSeconds(1));
+        assertThat(w.last("presence").get("status").asText()).isEqualTo("away");
     }
 
     @Test

@@ -79,14 +79,14 @@ public final class Gateway {
         long now = ticker.nanos();
         c.touch(now);
         metrics.messagesIn.increment();
-        if (!c.tryAcquire(now)) {
-            return new ProtocolError(null, new BeaconError(ErrorCode.RATE_LIMITED, "too many messages; slow down"));
-        }
         ClientMessage msg;
         try {
-            msg = parser.parse(text);
+            msg = parser.parse(text); // bounded by the frame limit; parsed first so a refusal carries the id
         } catch (ProtocolError e) {
             return e;
+        }
+        if (!c.tryAcquire(now)) {
+            return new ProtocolError(msg.id(), new BeaconError(ErrorCode.RATE_LIMITED, "too many messages; slow down"));
         }
         if (msg instanceof ClientMessage.Heartbeat hb) {
             if (hb.id() != null) {

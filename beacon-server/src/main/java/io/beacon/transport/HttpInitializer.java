@@ -52,7 +52,23 @@ public final class HttpInitializer extends ChannelInitializer<Channel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast(IDLE, new ReadTimeoutHandler(idleTimeoutMs, TimeUnit.MILLISECONDS));
         p.addLast("http", new HttpServerCodec(4096, 8192, 8192));
-        p.addLast("http-aggregator", new HttpObjectAggregator(maxBodyBytes));
+        p.addLast("http-aggregator", new JsonErrorAggregator(maxBodyBytes));
         p.addLast("router", routers.get());
+    }
+
+    /** Answers a body over the limit with the protocol's {@code too_large} JSON instead of an empty 413. */
+    static final class JsonErrorAggregator extends HttpObjectAggregator {
+        private final int max;
+
+        JsonErrorAggregator(int maxContentLength) {
+            super(maxContentLength);
+            this.max = maxContentLength;
+        }
+
+        @Override
+        protected void handleOversizedMessage(io.netty.channel.ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpMessage oversized) {
+            // answered without keep-alive: the rest of the body is not read, the connection closes after the answer
+            HttpResponses.error(ctx, null, io.beacon.error.BeaconError.tooLarge("request body over " + max + " bytes"));
+        }
     }
 }

@@ -112,7 +112,8 @@ public final class SseTransport {
             gateway.dispatch(conn, new ClientMessage.Subscribe(null, subscribe));
         }
         for (String room : rooms) {
-            gateway.dispatch(conn, new ClientMessage.RoomCommand(null, "join", room, "{\"type\":\"join\",\"room\":\"" + room + "\"}"));
+            gateway.dispatch(conn, new ClientMessage.RoomCommand(null, "join", room,
+                    "{\"type\":\"join\",\"room\":" + HttpResponses.quote(room) + "}"));
         }
     }
 

@@ -3,7 +3,6 @@ package io.beacon.transport.ws;
 import io.beacon.auth.AuthException;
 import io.beacon.auth.Principal;
 import io.beacon.engine.Connection;
-import io.beacon.error.BeaconError;
 import io.beacon.error.ErrorCode;
 import io.beacon.metrics.BeaconMetrics;
 import io.beacon.protocol.ClientMessage;
@@ -59,7 +58,10 @@ public final class WebSocketHandler extends ChannelInboundHandlerAdapter {
                 conn.close(WebSocketCloseStatus.NORMAL_CLOSURE.code(), "bye");
             } else if (msg instanceof BinaryWebSocketFrame) {
                 conn.touch(gateway.ticker().nanos());
-                refuse(new ProtocolError(null, BeaconError.unsupported("binary frames are not supported; send JSON text frames")));
+                conn.send(Messages.error(null, ErrorCode.UNSUPPORTED, "binary frames are not supported; send JSON text frames"));
+                if (!saidHello) {
+                    conn.close(Connection.CLOSE_UNAUTHORIZED, "expected hello");
+                }
             }
         } finally {
             ReferenceCountUtil.release(msg);
