@@ -1,5 +1,6 @@
 package io.beacon.config;
 
+import io.beacon.engine.EngineOptions;
 import io.beacon.settings.Visibility;
 
 import java.net.URI;
@@ -63,16 +64,16 @@ public final class BeaconConfig {
     public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
     public static final int DEFAULT_HTTP_PORT = 7070;
     public static final String DEFAULT_DATA_DIR = "./data";
-    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 15_000;
-    public static final long DEFAULT_SESSION_TTL_MS = 40_000;
-    public static final long DEFAULT_OFFLINE_GRACE_MS = 5_000;
-    public static final long DEFAULT_IDLE_AFTER_MS = 300_000;
-    public static final long DEFAULT_HELLO_TIMEOUT_MS = 10_000;
+    public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = EngineOptions.DEFAULT_HEARTBEAT_INTERVAL_MS;
+    public static final long DEFAULT_SESSION_TTL_MS = EngineOptions.DEFAULT_SESSION_TTL_MS;
+    public static final long DEFAULT_OFFLINE_GRACE_MS = EngineOptions.DEFAULT_OFFLINE_GRACE_MS;
+    public static final long DEFAULT_IDLE_AFTER_MS = EngineOptions.DEFAULT_IDLE_AFTER_MS;
+    public static final long DEFAULT_HELLO_TIMEOUT_MS = EngineOptions.DEFAULT_HELLO_TIMEOUT_MS;
     public static final Visibility DEFAULT_DEFAULT_VISIBILITY = Visibility.CONTACTS;
     public static final int DEFAULT_ROOM_LARGE_THRESHOLD = 200;
     public static final long DEFAULT_NODE_LEASE_TTL_MS = 5_000;
     public static final boolean DEFAULT_REDIS_CLUSTER = false;
-    public static final int DEFAULT_MAX_SUBSCRIPTIONS = 10_000;
+    public static final int DEFAULT_MAX_SUBSCRIPTIONS = EngineOptions.DEFAULT_MAX_SUBSCRIPTIONS;
     public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 50;
     public static final int DEFAULT_MAX_FRAME_BYTES = 65_536;
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;

@@ -60,11 +60,8 @@ public final class SseTransport {
             HttpResponses.error(ctx, req, new BeaconError(ErrorCode.UNAUTHORIZED, "missing token: pass ?token=JWT or Authorization: Bearer JWT"));
             return;
         }
-        Principal principal;
-        try {
-            principal = gateway.authenticate(token);
-        } catch (AuthException e) {
-            HttpResponses.error(ctx, req, new BeaconError(e.errorCode(), e.getMessage()));
+        Principal principal = authenticate(ctx, req, token);
+        if (principal == null) {
             return;
         }
         Device device = null;
@@ -124,11 +121,8 @@ public final class SseTransport {
             HttpResponses.error(ctx, req, new BeaconError(ErrorCode.UNAUTHORIZED, "missing Authorization: Bearer JWT"));
             return;
         }
-        Principal principal;
-        try {
-            principal = gateway.authenticate(token);
-        } catch (AuthException e) {
-            HttpResponses.error(ctx, req, new BeaconError(e.errorCode(), e.getMessage()));
+        Principal principal = authenticate(ctx, req, token);
+        if (principal == null) {
             return;
         }
         String sessionId = req.headers().get("X-Beacon-Session");
@@ -147,6 +141,16 @@ public final class SseTransport {
             return;
         }
         HttpResponses.json(ctx, req, HttpResponseStatus.ACCEPTED, "{\"status\":\"accepted\"}");
+    }
+
+    /** The token's principal, or {@code null} after answering 401 with the reason. */
+    private Principal authenticate(ChannelHandlerContext ctx, FullHttpRequest req, String token) {
+        try {
+            return gateway.authenticate(token);
+        } catch (AuthException e) {
+            HttpResponses.error(ctx, req, new BeaconError(e.errorCode(), e.getMessage()));
+            return null;
+        }
     }
 
     private List<String> list(QueryStringDecoder query, String name, String what) {
