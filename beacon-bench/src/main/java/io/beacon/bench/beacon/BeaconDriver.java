@@ -1,0 +1,261 @@
+package io.beacon.bench.beacon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.beacon.auth.TokenIssuer;
+import io.beacon.bench.ClientDriver;
+import io.beacon.bench.ClientSession;
+import io.beacon.bench.PresenceListener;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Beacon's protocol v1 on Netty WebSocket clients: thousands of sessions per process on one event
+ * loop group. A status change is a custom status whose text is the token.
+ */
+public final class BeaconDriver implements ClientDriver {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final EventLoopGroup group;
+    private final String host;
+    private final int port;
+    private final TokenIssuer issuer;
+    private final URI uri;
+
+    public BeaconDriver(EventLoopGroup group, String host, int port, String secret) {
+        this.group = group;
+        this.host = host;
+        this.port = port;
+        this.issuer = new TokenIssuer(secret, System::currentTimeMillis);
+        this.uri = URI.create("ws://" + host + ":" + port + "/v1/connect");
+    }
+
+    @Override
+    public CompletableFuture<ClientSession> connect(int user, PresenceListener listener) {
+        Session s = new Session(user, listener);
+        return s.open(null);
+    }
+
+    static int userIndex(String userId) {
+        return userId.length() > 1 && userId.charAt(0) == 'u' ? Integer.parseInt(userId, 1, userId.length(), 10) : -1;
+    }
+
+    private final class Session implements ClientSession {
+        final int user;
+        final PresenceListener listener;
+        volatile Channel channel;
+        volatile String resumeToken;
+        volatile boolean frozen;
+        CompletableFuture<ClientSession> welcomed;
+        final Queue<CompletableFuture<Void>> pendingWatches = new ArrayDeque<>();
+        int nextId;
+
+        Session(int user, PresenceListener listener) {
+            this.user = user;
+            this.listener = listener;
+        }
+
+        CompletableFuture<ClientSession> open(String resume) {
+            welcomed = new CompletableFuture<>();
+            frozen = false;
+            String token = issuer.issue("u" + user, Duration.ofHours(6));
+            String hello = "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"web\",\"protocol\":1"
+                    + (resume == null ? "" : ",\"resume\":\"" + resume + "\"") + "}";
+            Bootstrap b = new Bootstrap().group(group)
+                    .channel(io.netty.channel.epoll.Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
+                    .option(ChannelOption.TCP_NODELAY, true)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+                                    new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                                            .webSocketUri(uri).version(WebSocketVersion.V13)
+                                            .customHeaders(new DefaultHttpHeaders())
+                                            .maxFramePayloadLength(1 << 20)
+                                            .handshakeTimeoutMillis(30_000)
+                                            .build()),
+                                    new Handler(hello));
+                        }
+                    });
+            b.connect(host, port).addListener(f -> {
+                if (!f.isSuccess()) {
+                    welcomed.completeExceptionally(f.cause());
+                }
+            });
+            return welcomed;
+        }
+
+        @Override
+        public int user() {
+            return user;
+        }
+
+        @Override
+        public CompletableFuture<Void> watch(int[] users) {
+            StringBuilder ids = new StringBuilder(users.length * 8);
+            for (int u : users) {
+                ids.append(ids.isEmpty() ? "" : ",").append("\"u").append(u).append('"');
+            }
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Channel ch = channel;
+            ch.eventLoop().execute(() -> {
+                pendingWatches.add(done);
+                ch.writeAndFlush(new TextWebSocketFrame("{\"type\":\"subscribe\",\"id\":" + (++nextId) + ",\"user_ids\":[" + ids + "]}"));
+            });
+            return done;
+        }
+
+        @Override
+        public void publishStatus(String token) {
+            send("{\"type\":\"set_custom_status\",\"text\":\"" + token + "\"}");
+        }
+
+        @Override
+        public void heartbeat() {
+            send("{\"type\":\"heartbeat\"}");
+        }
+
+        private void send(String json) {
+            Channel ch = channel;
+            if (ch != null && !frozen && ch.isActive()) {
+                ch.writeAndFlush(new TextWebSocketFrame(json), ch.voidPromise());
+            }
+        }
+
+        @Override
+        public CompletableFuture<Void> close() {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            Channel ch = channel;
+            if (ch == null || !ch.isActive()) {
+                done.complete(null);
+                return done;
+            }
+            ch.closeFuture().addListener(f -> done.complete(null));
+            ch.writeAndFlush(new io.netty.handler.codec.http.websocketx.CloseWebSocketFrame(1000, "bye"));
+            return done;
+        }
+
+        @Override
+        public void kill() {
+            Channel ch = channel;
+            if (ch != null) {
+                ch.close();
+            }
+        }
+
+        @Override
+        public void freeze() {
+            frozen = true;
+            Channel ch = channel;
+            if (ch != null) {
+                ch.config().setAutoRead(false);
+            }
+        }
+
+        @Override
+        public CompletableFuture<ClientSession> reconnect() {
+            return open(resumeToken);
+        }
+
+        private final class Handler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+            private final String hello;
+
+            Handler(String hello) {
+                this.hello = hello;
+            }
+
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                    channel = ctx.channel();
+                    ctx.writeAndFlush(new TextWebSocketFrame(hello));
+                } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                    welcomed.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) throws Exception {
+                long now = System.nanoTime();
+                JsonNode m = JSON.readTree(frame.text());
+                switch (m.path("type").asText()) {
+                    case "presence" -> deliver(m, now);
+                    case "presence_snapshot" -> {
+                        for (JsonNode p : m.get("presences")) {
+                            deliver(p, now);
+                        }
+                        if (m.has("id")) {
+                            CompletableFuture<Void> w = pendingWatches.poll();
+                            if (w != null) {
+                                w.complete(null);
+                            }
+                        }
+                    }
+                    case "welcome" -> {
+                        resumeToken = m.get("resume_token").asText();
+                        welcomed.complete(Session.this);
+                    }
+                    case "error" -> {
+                        if (!welcomed.isDone()) {
+                            welcomed.completeExceptionally(new IllegalStateException(m.toString()));
+                        } else if (m.has("id")) {
+                            CompletableFuture<Void> w = pendingWatches.poll();
+                            if (w != null) {
+                                w.completeExceptionally(new IllegalStateException(m.toString()));
+                            }
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+
+            private void deliver(JsonNode p, long now) {
+                int from = userIndex(p.path("user_id").asText());
+                if (from < 0 || from == user) {
+                    return;
+                }
+                JsonNode cs = p.get("custom_status");
+                listener.onPresence(from, !"offline".equals(p.path("status").asText()),
+                        cs == null ? null : cs.path("text").asText(null), now);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+                if (!welcomed.isDone()) {
+                    welcomed.completeExceptionally(new IllegalStateException("connection closed before welcome"));
+                }
+                super.channelInactive(ctx);
+            }
+
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                if (!welcomed.isDone()) {
+                    welcomed.completeExceptionally(cause);
+                }
+                ctx.close();
+            }
+        }
+    }
+}

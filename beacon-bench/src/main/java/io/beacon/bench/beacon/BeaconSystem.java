@@ -1,0 +1,106 @@
+package io.beacon.bench.beacon;
+
+import io.beacon.bench.ClientDriver;
+import io.beacon.bench.PresenceSystem;
+import io.beacon.bench.Processes;
+import io.beacon.bench.SystemSettings;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Beacon as a system under test: the server jar ({@code beacon-server/target/beacon.jar}) in a child
+ * JVM on a free loopback port, with a generated secret and a temporary data directory.
+ */
+public final class BeaconSystem implements PresenceSystem {
+    static final String SECRET = "bench-secret-0123456789-0123456789-abcdef";
+    private final Path jar;
+    private final List<String> jvmOptions;
+    private Process process;
+    private Path dataDir;
+    private int port;
+    private SystemSettings settings;
+
+    public BeaconSystem(Path jar, List<String> jvmOptions) {
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+    }
+
+    /** The server jar beside the bench jar in a source checkout. */
+    public static Path defaultJar() {
+        return Path.of("beacon-server/target/beacon.jar");
+    }
+
+    @Override
+    public String name() {
+        return "beacon";
+    }
+
+    @Override
+    public void start(SystemSettings s) throws Exception {
+        if (!Files.exists(jar)) {
+            throw new IOException("no Beacon server jar at " + jar.toAbsolutePath() + "; build it with: mvn -B -DskipTests package");
+        }
+        this.settings = s;
+        dataDir = Files.createTempDirectory("beacon-bench-server");
+        port = Processes.freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(), "serve",
+                "--http-host", "127.0.0.1", "--http-port", Integer.toString(port), "--data-dir", dataDir.toString(),
+                "--jwt-secret", SECRET, "--api-key", "bench-api-key-0123456789",
+                "--heartbeat-interval-ms", Long.toString(s.heartbeatInterval().toMillis()),
+                "--session-ttl-ms", Long.toString(s.sessionTtl().toMillis()),
+                "--offline-grace-ms", Long.toString(s.offlineGrace().toMillis()),
+                "--max-messages-per-second", "1000"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dataDir.resolve("server.log").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("BEACON_"));
+        process = pb.start();
+        Processes.awaitPort(port, Duration.ofSeconds(30), process);
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void provision(int users, int[][] contacts) {
+        // Beacon needs no accounts: tokens carry the user, subscriptions are made by the clients
+    }
+
+    @Override
+    public ClientDriver driver(EventLoopGroup group) {
+        return new BeaconDriver(group, "127.0.0.1", port, SECRET);
+    }
+
+    @Override
+    public Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("version", "0.1.0-SNAPSHOT");
+        d.put("jvm_options", String.join(" ", jvmOptions));
+        d.put("heartbeat_interval_ms", settings.heartbeatInterval().toMillis());
+        d.put("session_ttl_ms", settings.sessionTtl().toMillis());
+        d.put("offline_grace_ms", settings.offlineGrace().toMillis());
+        return d;
+    }
+
+    @Override
+    public void close() {
+        Processes.stop(process, Duration.ofSeconds(5));
+        process = null;
+        Processes.deleteTree(dataDir);
+    }
+}
