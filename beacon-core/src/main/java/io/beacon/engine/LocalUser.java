@@ -14,6 +14,8 @@ final class LocalUser {
     java.util.concurrent.CompletableFuture<Void> seeded;
     /** Sessions in the live state (not lingering). */
     int liveSessions;
+    /** This node's subscription to the user's control channel (backend disconnects). */
+    io.beacon.bus.BusSubscription control;
 
     LocalUser(String userId) {
         this.userId = userId;

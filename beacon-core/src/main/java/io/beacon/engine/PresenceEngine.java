@@ -11,6 +11,7 @@ import io.beacon.presence.Presence;
 import io.beacon.presence.PresenceChange;
 import io.beacon.presence.PresenceStore;
 import io.beacon.presence.PresenceUpdate;
+import io.beacon.privacy.PrivacyRules;
 import io.beacon.privacy.Projection;
 import io.beacon.protocol.ClientMessage;
 import io.beacon.protocol.Messages;
@@ -155,6 +156,7 @@ public final class PresenceEngine {
         if (user == null) {
             user = new LocalUser(userId);
             users.put(userId, user);
+            user.control = bus.subscribe(Channels.user(userId), this::onBusMessage);
         }
         Session s = new Session(this, Ids.random(12), user, device, ticker.millis(), rooms == null ? List.of() : rooms);
         s.resumeToken = Ids.random(18);
@@ -216,8 +218,8 @@ public final class PresenceEngine {
             List<Presence> views = new ArrayList<>(s.subscriptions.size());
             for (String target : s.subscriptions) {
                 Watch w = watches.get(target);
-                if (w != null && w.presence != null) {
-                    views.add(projection.project(s.userId(), w.presence));
+                if (w != null && w.presence != null && w.rules != null) {
+                    views.add(projection.project(s.userId(), w.presence, w.rules));
                 }
             }
             conn.send(Messages.presenceSnapshot(null, views));
@@ -306,6 +308,7 @@ public final class PresenceEngine {
         user.sessions.remove(s);
         if (user.sessions.isEmpty()) {
             users.remove(user.userId);
+            user.control.close();
         }
         stats.sessions--;
         if (s.subscriptions != null) {
@@ -533,7 +536,8 @@ public final class PresenceEngine {
             newWatches.add(w);
         }
         // read after subscribing to the bus, so no change can fall between the read and the subscription
-        whenDone(presenceStore.getAll(m.userIds()), found -> {
+        whenDone(readAll(m.userIds()), reads -> {
+            Map<String, Presence> found = reads.presences();
             for (Watch w : newWatches) {
                 w.pending--;
                 if (s.state != Session.State.ENDED && s.subscriptions != null && s.subscriptions.contains(w.userId)) {
@@ -549,15 +553,23 @@ public final class PresenceEngine {
                 Watch w = watches.get(e.getKey());
                 if (w != null) {
                     w.offer(e.getValue());
+                    if (w.rules == null) {
+                        w.rules = reads.rules().get(e.getKey());
+                        w.deliveredRules = w.rules;
+                    }
                 }
             }
             List<Presence> views = new ArrayList<>(m.userIds().size());
             for (String id : m.userIds()) {
                 Watch w = watches.get(id);
                 Presence p = w != null && w.presence != null ? w.presence : found.getOrDefault(id, Presence.unknown(id));
-                views.add(projection.project(s.userId(), p));
+                PrivacyRules rules = w != null && w.rules != null ? w.rules : reads.rules().get(id);
+                views.add(projection.project(s.userId(), p, rules));
             }
             s.send(Messages.presenceSnapshot(m.id(), views));
+            for (Watch w : newWatches) {
+                flushDeferred(w);
+            }
         }, failure -> {
             for (Watch w : newWatches) {
                 w.pending--;
@@ -600,13 +612,8 @@ public final class PresenceEngine {
     }
 
     private void query(Session s, ClientMessage.Query m) {
-        whenDone(presenceStore.getAll(m.userIds()), found -> {
-            List<Presence> views = new ArrayList<>(m.userIds().size());
-            for (String id : m.userIds()) {
-                views.add(projection.project(s.userId(), found.getOrDefault(id, Presence.unknown(id))));
-            }
-            s.send(Messages.presenceSnapshot(m.id(), views));
-        }, error(s, m.id()));
+        whenDone(readAll(m.userIds()), reads -> s.send(Messages.presenceSnapshot(m.id(), reads.project(s.userId(), m.userIds()))),
+                error(s, m.id()));
     }
 
     // ------------------------------------------------------------------ backend reads
@@ -617,13 +624,94 @@ public final class PresenceEngine {
      */
     public CompletableFuture<List<Presence>> read(String viewerId, Collection<String> userIds) {
         List<String> ids = new ArrayList<>(new LinkedHashSet<>(userIds));
-        return presenceStore.getAll(ids).thenApply(found -> {
+        return readAll(ids).thenApply(reads -> reads.project(viewerId, ids));
+    }
+
+    /** Presences and privacy rules of some users, read together. */
+    private record Reads(Map<String, Presence> presences, Map<String, PrivacyRules> rules, Projection projection) {
+        List<Presence> project(String viewerId, List<String> ids) {
             List<Presence> views = new ArrayList<>(ids.size());
             for (String id : ids) {
-                views.add(projection.project(viewerId, found.getOrDefault(id, Presence.unknown(id))));
+                views.add(projection.project(viewerId, presences.getOrDefault(id, Presence.unknown(id)), rules.get(id)));
             }
             return views;
+        }
+    }
+
+    private CompletableFuture<Reads> readAll(List<String> ids) {
+        return presenceStore.getAll(ids).thenCombine(projection.rules(ids), (p, r) -> new Reads(p, r, projection));
+    }
+
+    // ------------------------------------------------------------------ privacy and backend control
+
+    /**
+     * A user's privacy settings, contacts or blocks changed (the write is already durable): every node
+     * reloads the rules it holds for the user, then the version grows so every viewer gets their new
+     * view — the real presence for a newly allowed viewer, a plain {@code offline} for a newly refused
+     * one. Call on the engine thread.
+     */
+    public void settingsChanged(String userId) {
+        // on the presence channel, so that every node sees it before the version bump that follows
+        bus.publish(Channels.presence(userId), new BusMessage.SettingsChanged(userId));
+        update(userId, new PresenceUpdate.PrivacyChanged(), null, null);
+    }
+
+    /** Ends every session of a user on every node at once (close 4005), without offline grace. */
+    public void disconnectUser(String userId) {
+        bus.publish(Channels.user(userId), new BusMessage.DisconnectUser(userId));
+    }
+
+    private void onSettingsChanged(String userId) {
+        Watch w = watches.get(userId);
+        if (w == null) {
+            return;
+        }
+        CompletableFuture<PrivacyRules> reload = projection.rules(userId);
+        w.reloading = reload;
+        whenDone(reload, rules -> {
+            if (w.reloading != reload) {
+                return; // a newer reload supersedes this one
+            }
+            w.reloading = null;
+            w.rules = rules;
+            flushDeferred(w);
+        }, failure -> {
+            LOG.log(System.Logger.Level.ERROR, "could not reload the privacy rules of " + userId, failure);
+            w.reloading = null;
         });
+    }
+
+    /** Delivers, in order, what arrived while the watch's rules were loading. */
+    private void flushDeferred(Watch w) {
+        List<Presence> waiting = w.deferred;
+        if (waiting == null || w.rules == null || w.reloading != null) {
+            return;
+        }
+        w.deferred = null;
+        for (Presence p : waiting) {
+            deliver(p);
+        }
+    }
+
+    private void disconnectLocal(String userId) {
+        LocalUser user = users.get(userId);
+        if (user == null) {
+            return;
+        }
+        long now = ticker.millis();
+        for (Session s : List.copyOf(user.sessions)) {
+            Connection c = s.connection;
+            if (c != null) {
+                c.session = null;
+                c.engineClosed = true;
+                stats.connections--;
+                c.close(Connection.CLOSE_DISCONNECTED_BY_SERVER, "disconnected by the server");
+            }
+            s.connection = null;
+            setLive(s, false);
+            s.endedAtMillis = now;
+            endSession(s); // no grace: the backend wants them gone, and no resume
+        }
     }
 
     // ------------------------------------------------------------------ store, bus, fan-out
@@ -665,8 +753,10 @@ public final class PresenceEngine {
     }
 
     private void onBusMessage(String channel, BusMessage message) {
-        if (message instanceof BusMessage.PresenceChanged pc) {
-            executor.execute(() -> deliver(pc.presence()));
+        switch (message) {
+            case BusMessage.PresenceChanged pc -> executor.execute(() -> deliver(pc.presence()));
+            case BusMessage.SettingsChanged sc -> executor.execute(() -> onSettingsChanged(sc.userId()));
+            case BusMessage.DisconnectUser du -> executor.execute(() -> disconnectLocal(du.userId()));
         }
     }
 
@@ -676,16 +766,32 @@ public final class PresenceEngine {
         if (w == null) {
             return;
         }
+        if (w.reloading != null || w.rules == null) {
+            w.defer(p); // the rules are changing (or not loaded yet): no view may use stale ones
+            return;
+        }
         Presence old = w.presence;
         if (!w.offer(p)) {
             return;
         }
+        PrivacyRules oldRules = w.deliveredRules;
+        PrivacyRules rules = w.rules;
+        w.deliveredRules = rules;
         Presence lastView = null;
         ServerMessage lastMessage = null;
         for (Session s : w.watchers) {
-            Presence view = projection.project(s.userId(), p);
-            if (old != null && view.sameAs(projection.project(s.userId(), old))) {
+            Presence view = projection.project(s.userId(), p, rules);
+            boolean hidden = view.version() == 0;
+            Presence oldView = old == null ? null : projection.project(s.userId(), old, oldRules);
+            if (oldView != null && view.sameAs(oldView) && (hidden == (oldView.version() == 0))) {
                 continue; // nothing this viewer may see changed
+            }
+            if (hidden) {
+                if (oldView == null || oldView.version() == 0) {
+                    continue; // hidden before and now: silence
+                }
+                // access lost: one plain offline, newer than what they hold, then silence
+                view = Presence.unknown(p.userId()).withVersion(p.publicVersion());
             }
             if (lastView == null || view != lastView && !(view.sameAs(lastView) && view.version() == lastView.version())) {
                 lastView = view;

@@ -73,6 +73,11 @@ public final class Aggregation {
             case PresenceUpdate.SetCustomStatus set -> custom = set.customStatus();
             case PresenceUpdate.Refresh refresh -> {
             }
+            case PresenceUpdate.PrivacyChanged changed -> {
+                long version = nextVersion(record.version(), nowMillis);
+                return new UserRecord(record.userId(), sessions, manual, custom, lastSeen,
+                        record.presence().withVersions(version, version));
+            }
         }
         if (custom != null && custom.expiredAt(nowMillis)) {
             custom = null;

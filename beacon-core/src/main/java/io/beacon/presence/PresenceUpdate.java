@@ -49,6 +49,14 @@ public sealed interface PresenceUpdate {
     record SetCustomStatus(CustomStatus customStatus) implements PresenceUpdate {
     }
 
+    /**
+     * The user's privacy settings, contacts or blocks changed: the version grows although the presence
+     * did not, so that every viewer's new view (perhaps now hidden, perhaps now shown) is newer than
+     * what they hold.
+     */
+    record PrivacyChanged() implements PresenceUpdate {
+    }
+
     /** Recomputes the presence without changing inputs: used when an expiry passes. */
     record Refresh() implements PresenceUpdate {
     }

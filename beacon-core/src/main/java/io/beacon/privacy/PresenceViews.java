@@ -28,6 +28,12 @@ public final class PresenceViews {
         return new Presence(p.userId(), Status.OFFLINE, null, p.customStatus(), p.lastSeen(), null, List.of(), p.publicVersion(), false);
     }
 
+    /** The view with last seen replaced: {@code 0} and {@code null} hide it. */
+    public static Presence withLastSeen(Presence p, long lastSeen, String approx) {
+        return new Presence(p.userId(), p.status(), p.activity(), p.customStatus(), lastSeen, approx, p.devices(), p.version(),
+                p.invisible(), p.publicVersion());
+    }
+
     static Presence publicOrSelf(String viewerId, Presence target) {
         return target.userId().equals(viewerId) ? self(target) : publicView(target);
     }

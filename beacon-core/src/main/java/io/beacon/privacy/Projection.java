@@ -1,28 +1,68 @@
 package io.beacon.privacy;
 
 import io.beacon.presence.Presence;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The one step every outbound presence goes through: what {@code viewer} may see of a stored
  * presence. Subscriptions, snapshots, queries, SSE and REST with a viewer all call it; nothing emits
  * presence around it.
  *
- * <p>Implementations must not block: they are called on the engine thread for every delivery. They
- * return the same instance for viewers who see the same thing where they can, so that fan-out
- * encodes one message for all of them.
+ * <p>Projecting is split in two so that the hot path never waits: {@link #rules} loads what the
+ * projection needs about a target (asynchronously, from the settings store), and {@link #project}
+ * is a pure, non-blocking function of the viewer, the presence and those rules. The engine keeps
+ * the rules of every watched user beside its presence and reloads them when the user's settings
+ * change. {@code project} returns the same instance for viewers who see the same thing where it
+ * can, so that fan-out encodes one message for all of them.
  */
-@FunctionalInterface
 public interface Projection {
+
+    /** Loads the rules of one target; never fails for an unknown user (defaults apply). */
+    CompletableFuture<PrivacyRules> rules(String targetId);
 
     /**
      * @param viewerId the user looking, or {@code null} for the backend without a viewer (sees the
-     *                 public presence)
+     *                 public presence: invisible users offline, nothing else hidden)
+     * @return the view; {@link Presence#unknown} (version 0) when the viewer may not see the target
      */
-    Presence project(String viewerId, Presence target);
+    Presence project(String viewerId, Presence target, PrivacyRules rules);
+
+    /** The rules of several targets. */
+    default CompletableFuture<Map<String, PrivacyRules>> rules(Collection<String> targetIds) {
+        List<String> ids = List.copyOf(targetIds);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<PrivacyRules>[] all = new CompletableFuture[ids.size()];
+        for (int i = 0; i < all.length; i++) {
+            all[i] = rules(ids.get(i));
+        }
+        return CompletableFuture.allOf(all).thenApply(v -> {
+            Map<String, PrivacyRules> out = new HashMap<>(ids.size() * 2);
+            for (int i = 0; i < all.length; i++) {
+                out.put(ids.get(i), all[i].join());
+            }
+            return out;
+        });
+    }
 
     /**
-     * Shows everyone the public presence, and a user their own true one. Rule 2 of contract §2
-     * (invisible looks offline to others) applies here because it depends on who looks.
+     * Shows everyone the public presence, and a user their own true one: only rule 2 of contract §2
+     * (invisible looks offline to others), which depends on who looks.
      */
-    Projection PUBLIC = PresenceViews::publicOrSelf;
+    Projection PUBLIC = new Projection() {
+        private final CompletableFuture<PrivacyRules> open = CompletableFuture.completedFuture(PrivacyRules.OPEN);
+
+        @Override
+        public CompletableFuture<PrivacyRules> rules(String targetId) {
+            return open;
+        }
+
+        @Override
+        public Presence project(String viewerId, Presence target, PrivacyRules rules) {
+            return PresenceViews.publicOrSelf(viewerId, target);
+        }
+    };
 }

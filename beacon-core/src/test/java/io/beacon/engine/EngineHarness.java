@@ -26,7 +26,13 @@ public final class EngineHarness {
     }
 
     public EngineHarness(EngineOptions options) {
-        engine = new PresenceEngine(options, ticker, Runnable::run, presenceStore, settingsStore, bus, Projection.PUBLIC);
+        this(options, null);
+    }
+
+    /** @param projection {@code null}: {@link Projection#PUBLIC}; else made from this harness's settings store and clock */
+    public EngineHarness(EngineOptions options, java.util.function.BiFunction<InMemorySettingsStore, FakeTicker, Projection> projection) {
+        Projection p = projection == null ? Projection.PUBLIC : projection.apply(settingsStore, ticker);
+        engine = new PresenceEngine(options, ticker, Runnable::run, presenceStore, settingsStore, bus, p);
     }
 
     /** Opens a connection and says hello as {@code userId}. */

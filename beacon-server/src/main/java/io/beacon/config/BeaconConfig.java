@@ -38,6 +38,7 @@ import java.util.Optional;
  *   <tr><td>{@code redis_cluster}</td><td>{@value #DEFAULT_REDIS_CLUSTER}</td><td>true | false</td></tr>
  *   <tr><td>{@code database_url}</td><td>unset (SQLite)</td><td>starts with {@value #POSTGRES_JDBC_PREFIX}</td></tr>
  *   <tr><td>{@code max_subscriptions}</td><td>{@value #DEFAULT_MAX_SUBSCRIPTIONS}</td><td>per connection</td></tr>
+ *   <tr><td>{@code max_ids_per_call}</td><td>{@value #DEFAULT_MAX_IDS_PER_CALL}</td><td>user ids in one REST call (contacts, blocks, queries)</td></tr>
  *   <tr><td>{@code max_messages_per_second}</td><td>{@value #DEFAULT_MAX_MESSAGES_PER_SECOND}</td><td>per connection, burst = 2x</td></tr>
  *   <tr><td>{@code max_frame_bytes}</td><td>{@value #DEFAULT_MAX_FRAME_BYTES}</td><td>bytes</td></tr>
  *   <tr><td>{@code max_connections}</td><td>{@value #DEFAULT_MAX_CONNECTIONS}</td><td>per node</td></tr>
@@ -74,6 +75,7 @@ public final class BeaconConfig {
     public static final long DEFAULT_NODE_LEASE_TTL_MS = 5_000;
     public static final boolean DEFAULT_REDIS_CLUSTER = false;
     public static final int DEFAULT_MAX_SUBSCRIPTIONS = EngineOptions.DEFAULT_MAX_SUBSCRIPTIONS;
+    public static final int DEFAULT_MAX_IDS_PER_CALL = 10_000;
     public static final int DEFAULT_MAX_MESSAGES_PER_SECOND = 50;
     public static final int DEFAULT_MAX_FRAME_BYTES = 65_536;
     public static final int DEFAULT_MAX_CONNECTIONS = 100_000;
@@ -107,6 +109,7 @@ public final class BeaconConfig {
     private final boolean redisCluster;
     private final String databaseUrl;
     private final int maxSubscriptions;
+    private final int maxIdsPerCall;
     private final int maxMessagesPerSecond;
     private final int maxFrameBytes;
     private final int maxConnections;
@@ -131,6 +134,7 @@ public final class BeaconConfig {
         this.redisCluster = b.redisCluster;
         this.databaseUrl = b.databaseUrl;
         this.maxSubscriptions = b.maxSubscriptions;
+        this.maxIdsPerCall = b.maxIdsPerCall;
         this.maxMessagesPerSecond = b.maxMessagesPerSecond;
         this.maxFrameBytes = b.maxFrameBytes;
         this.maxConnections = b.maxConnections;
@@ -167,6 +171,7 @@ public final class BeaconConfig {
         b.redisCluster = redisCluster;
         b.databaseUrl = databaseUrl;
         b.maxSubscriptions = maxSubscriptions;
+        b.maxIdsPerCall = maxIdsPerCall;
         b.maxMessagesPerSecond = maxMessagesPerSecond;
         b.maxFrameBytes = maxFrameBytes;
         b.maxConnections = maxConnections;
@@ -251,6 +256,11 @@ public final class BeaconConfig {
 
     public int maxSubscriptions() {
         return maxSubscriptions;
+    }
+
+    /** Most user ids one REST call may carry (contacts, blocks, presence queries). */
+    public int maxIdsPerCall() {
+        return maxIdsPerCall;
     }
 
     /** Sustained per-connection message rate; see {@link #messageBurst()}. */
@@ -352,6 +362,7 @@ public final class BeaconConfig {
         private boolean redisCluster = DEFAULT_REDIS_CLUSTER;
         private String databaseUrl;
         private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
+        private int maxIdsPerCall = DEFAULT_MAX_IDS_PER_CALL;
         private int maxMessagesPerSecond = DEFAULT_MAX_MESSAGES_PER_SECOND;
         private int maxFrameBytes = DEFAULT_MAX_FRAME_BYTES;
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
@@ -449,6 +460,11 @@ public final class BeaconConfig {
             return this;
         }
 
+        public Builder maxIdsPerCall(int maxIdsPerCall) {
+            this.maxIdsPerCall = maxIdsPerCall;
+            return this;
+        }
+
         public Builder maxMessagesPerSecond(int maxMessagesPerSecond) {
             this.maxMessagesPerSecond = maxMessagesPerSecond;
             return this;
@@ -515,6 +531,7 @@ public final class BeaconConfig {
                 throw ConfigKey.DATABASE_URL.invalid(databaseUrl);
             }
             checkPositive(ConfigKey.MAX_SUBSCRIPTIONS, maxSubscriptions);
+            checkPositive(ConfigKey.MAX_IDS_PER_CALL, maxIdsPerCall);
             checkPositive(ConfigKey.MAX_MESSAGES_PER_SECOND, maxMessagesPerSecond);
             checkPositive(ConfigKey.MAX_FRAME_BYTES, maxFrameBytes);
             checkPositive(ConfigKey.MAX_CONNECTIONS, maxConnections);

@@ -54,6 +54,8 @@ public enum ConfigKey {
             "a JDBC URL starting with " + BeaconConfig.POSTGRES_JDBC_PREFIX),
     MAX_SUBSCRIPTIONS("max_subscriptions", String.valueOf(BeaconConfig.DEFAULT_MAX_SUBSCRIPTIONS),
             "most users one connection may subscribe to", "a positive integer"),
+    MAX_IDS_PER_CALL("max_ids_per_call", String.valueOf(BeaconConfig.DEFAULT_MAX_IDS_PER_CALL),
+            "most user ids one REST call may carry (contacts, blocks, presence queries)", "a positive integer"),
     MAX_MESSAGES_PER_SECOND("max_messages_per_second", String.valueOf(BeaconConfig.DEFAULT_MAX_MESSAGES_PER_SECOND),
             "per-connection message rate (token bucket, burst = 2x)", "a positive integer"),
     MAX_FRAME_BYTES("max_frame_bytes", String.valueOf(BeaconConfig.DEFAULT_MAX_FRAME_BYTES),
@@ -184,6 +186,7 @@ public enum ConfigKey {
             case REDIS_CLUSTER -> builder.redisCluster(parseBoolean(v));
             case DATABASE_URL -> builder.databaseUrl(v);
             case MAX_SUBSCRIPTIONS -> builder.maxSubscriptions(parseInt(v));
+            case MAX_IDS_PER_CALL -> builder.maxIdsPerCall(parseInt(v));
             case MAX_MESSAGES_PER_SECOND -> builder.maxMessagesPerSecond(parseInt(v));
             case MAX_FRAME_BYTES -> builder.maxFrameBytes(parseInt(v));
             case MAX_CONNECTIONS -> builder.maxConnections(parseInt(v));
@@ -211,6 +214,7 @@ public enum ConfigKey {
             case REDIS_CLUSTER -> config.redisCluster();
             case DATABASE_URL -> config.databaseUrl().orElse(null);
             case MAX_SUBSCRIPTIONS -> config.maxSubscriptions();
+            case MAX_IDS_PER_CALL -> config.maxIdsPerCall();
             case MAX_MESSAGES_PER_SECOND -> config.maxMessagesPerSecond();
             case MAX_FRAME_BYTES -> config.maxFrameBytes();
             case MAX_CONNECTIONS -> config.maxConnections();

@@ -39,14 +39,18 @@ import java.util.function.BooleanSupplier;
 public final class RestApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> QUERY_FIELDS = Set.of("user_ids", "viewer");
+    private static final String STORE_FAILED = "the presence store failed; try again";
 
     private final PresenceEngine engine;
     private final ClientMessages parser;
     private final String apiKey;
     private final BeaconMetrics metrics;
     private final BooleanSupplier ready;
+    private final int maxIds;
 
-    public RestApi(PresenceEngine engine, ClientMessages parser, String apiKey, BeaconMetrics metrics, BooleanSupplier ready) {
+    public RestApi(PresenceEngine engine, ClientMessages parser, String apiKey, BeaconMetrics metrics, BooleanSupplier ready,
+                   int maxIdsPerCall) {
+        this.maxIds = maxIdsPerCall;
         this.engine = engine;
         this.parser = parser;
         this.apiKey = apiKey;
@@ -93,7 +97,7 @@ public final class RestApi {
             HttpResponses.error(ctx, req, e);
             return;
         }
-        reply(ctx, req, engine.read(viewer, List.of(userId)).thenApply(views -> Messages.presenceObject(views.get(0))));
+        reply(ctx, req, engine.read(viewer, List.of(userId)).thenApply(views -> Messages.presenceObject(views.get(0))), STORE_FAILED);
     }
 
     /** {@code POST /v1/presence/query}. */
@@ -112,8 +116,8 @@ public final class RestApi {
             if (arr == null || !arr.isArray()) {
                 throw BeaconError.badRequest("\"user_ids\" must be an array of user ids");
             }
-            if (arr.size() > parser.limits().maxUserIds()) {
-                throw BeaconError.tooLarge("\"user_ids\" has " + arr.size() + " entries; the limit is " + parser.limits().maxUserIds());
+            if (arr.size() > maxIds) {
+                throw BeaconError.tooLarge("\"user_ids\" has " + arr.size() + " entries; the limit is " + maxIds + " per call");
             }
             for (int i = 0; i < arr.size(); i++) {
                 if (!arr.get(i).isTextual()) {
@@ -130,7 +134,7 @@ public final class RestApi {
             HttpResponses.error(ctx, req, e);
             return;
         }
-        reply(ctx, req, engine.read(viewer, ids).thenApply(Messages::presenceList));
+        reply(ctx, req, engine.read(viewer, ids).thenApply(Messages::presenceList), STORE_FAILED);
     }
 
     static JsonNode body(FullHttpRequest req) {
@@ -147,12 +151,15 @@ public final class RestApi {
         return node;
     }
 
-    private static void reply(ChannelHandlerContext ctx, FullHttpRequest req, CompletableFuture<byte[]> body) {
+    /** Answers 200 with the body once it is ready; a failure is the {@code BeaconError} it carries, else 500. */
+    static void reply(ChannelHandlerContext ctx, FullHttpRequest req, CompletableFuture<byte[]> body, String whatFailed) {
         req.retain();
         body.whenComplete((json, failure) -> ctx.executor().execute(() -> {
             try {
                 if (failure != null) {
-                    HttpResponses.error(ctx, req, new BeaconError(ErrorCode.INTERNAL, "the presence store failed; try again"));
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    HttpResponses.error(ctx, req, cause instanceof BeaconError be ? be : new BeaconError(ErrorCode.INTERNAL, whatFailed));
                 } else {
                     HttpResponses.json(ctx, req, HttpResponseStatus.OK, json);
                 }

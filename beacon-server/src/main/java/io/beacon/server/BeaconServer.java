@@ -11,10 +11,11 @@ import io.beacon.engine.PresenceEngine;
 import io.beacon.metrics.BeaconMetrics;
 import io.beacon.presence.InMemoryPresenceStore;
 import io.beacon.presence.PresenceStore;
-import io.beacon.privacy.Projection;
+import io.beacon.privacy.PrivacyProjection;
 import io.beacon.protocol.ClientMessages;
 import io.beacon.protocol.ProtocolLimits;
 import io.beacon.rest.RestApi;
+import io.beacon.rest.UsersApi;
 import io.beacon.settings.InMemorySettingsStore;
 import io.beacon.settings.SettingsStore;
 import io.beacon.time.Ticker;
@@ -102,7 +103,8 @@ public final class BeaconServer implements AutoCloseable {
                 .helloTimeoutMs(config.helloTimeoutMs())
                 .maxSubscriptions(config.maxSubscriptions())
                 .build();
-        this.engine = new PresenceEngine(options, ticker, engineLoop, presenceStore, settingsStore, bus, Projection.PUBLIC);
+        this.engine = new PresenceEngine(options, ticker, engineLoop, presenceStore, settingsStore, bus,
+                new PrivacyProjection(settingsStore, config.defaultVisibility(), ticker::millis));
         this.metrics = new BeaconMetrics(engine.stats());
     }
 
@@ -118,9 +120,10 @@ public final class BeaconServer implements AutoCloseable {
         int rate = config.maxMessagesPerSecond();
         int burst = config.messageBurst();
         SseTransport sse = new SseTransport(gateway, metrics, rate, burst);
-        RestApi rest = new RestApi(engine, parser, apiKey, metrics, () -> ready);
+        RestApi rest = new RestApi(engine, parser, apiKey, metrics, () -> ready, config.maxIdsPerCall());
+        UsersApi users = new UsersApi(settingsStore, engine, engineLoop, parser, config.defaultVisibility(), config.maxIdsPerCall());
         HttpInitializer initializer = new HttpInitializer(
-                () -> new HttpRouter(gateway, sse, rest, metrics, config.maxFrameBytes(), rate, burst),
+                () -> new HttpRouter(gateway, sse, rest, users, metrics, config.maxFrameBytes(), rate, burst),
                 config.maxFrameBytes(), config.maxConnections(), config.helloTimeoutMs());
 
         nativeTransport = Epoll.isAvailable();

@@ -31,14 +31,16 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final Gateway gateway;
     private final SseTransport sse;
     private final RestApi rest;
+    private final io.beacon.rest.UsersApi users;
     private final BeaconMetrics metrics;
     private final WebSocketDecoderConfig wsConfig;
     private final int maxFrameBytes;
     private final int messagesPerSecond;
     private final int burst;
 
-    public HttpRouter(Gateway gateway, SseTransport sse, RestApi rest, BeaconMetrics metrics, int maxFrameBytes,
-                      int messagesPerSecond, int burst) {
+    public HttpRouter(Gateway gateway, SseTransport sse, RestApi rest, io.beacon.rest.UsersApi users, BeaconMetrics metrics,
+                      int maxFrameBytes, int messagesPerSecond, int burst) {
+        this.users = users;
         this.gateway = gateway;
         this.sse = sse;
         this.rest = rest;
@@ -104,7 +106,15 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 }
             }
             default -> {
-                if (path.startsWith("/v1/presence/") && path.indexOf('/', "/v1/presence/".length()) < 0) {
+                if (path.startsWith("/v1/users/")) {
+                    String rest2 = path.substring("/v1/users/".length());
+                    int slash = rest2.indexOf('/');
+                    if (slash <= 0 || rest2.indexOf('/', slash + 1) >= 0) {
+                        HttpResponses.error(ctx, req, BeaconError.notFound("no such endpoint: " + method + " " + path));
+                    } else if (rest.authorized(ctx, req)) {
+                        users.handle(ctx, req, QueryStringDecoder.decodeComponent(rest2.substring(0, slash)), rest2.substring(slash + 1));
+                    }
+                } else if (path.startsWith("/v1/presence/") && path.indexOf('/', "/v1/presence/".length()) < 0) {
                     if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
                         String userId = QueryStringDecoder.decodeComponent(path.substring("/v1/presence/".length()));
                         rest.getPresence(ctx, req, userId, query);

@@ -38,6 +38,8 @@ final class ServerFixture implements AutoCloseable {
                 .httpPort(0)
                 .jwtSecret(SECRET)
                 .apiKey(API_KEY)
+                // these tests are about presence, not privacy: everyone may see everyone (PrivacyIT covers the default)
+                .defaultVisibility(io.beacon.settings.Visibility.EVERYONE)
                 .dataDir(dataDir)).build();
         server = BeaconServer.builder().config(config).ticker(ticker).build().start();
     }

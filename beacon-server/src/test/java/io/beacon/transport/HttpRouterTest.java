@@ -39,7 +39,10 @@ class HttpRouterTest {
     private final Gateway gateway = new Gateway(engine, Runnable::run, new TokenVerifier(SECRET, ticker::millis), parser, metrics, ticker);
     private final EmbeddedChannel channel = new EmbeddedChannel(
             new HttpRouter(gateway, new SseTransport(gateway, metrics, 50, 100),
-                    new RestApi(engine, parser, "router-test-api-key", metrics, () -> true), metrics, 65536, 50, 100));
+                    new RestApi(engine, parser, "router-test-api-key", metrics, () -> true, 10_000),
+                    new io.beacon.rest.UsersApi(new InMemorySettingsStore(), engine, Runnable::run, parser,
+                            io.beacon.settings.Visibility.CONTACTS, 10_000),
+                    metrics, 65536, 50, 100));
 
     @AfterEach
     void close() {

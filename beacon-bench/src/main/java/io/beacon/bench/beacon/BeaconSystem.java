@@ -59,7 +59,13 @@ public final class BeaconSystem implements PresenceSystem {
                 "--heartbeat-interval-ms", Long.toString(s.heartbeatInterval().toMillis()),
                 "--session-ttl-ms", Long.toString(s.sessionTtl().toMillis()),
                 "--offline-grace-ms", Long.toString(s.offlineGrace().toMillis()),
+                // the peers' rosters say who sees whom; Beacon's equivalent here is visibility everyone
+                "--default-visibility", "everyone",
                 "--max-messages-per-second", "1000"));
+        String extra = System.getenv("BEACON_BENCH_SERVER_ARGS"); // e.g. "--io-threads 1", for experiments
+        if (extra != null && !extra.isBlank()) {
+            cmd.addAll(List.of(extra.trim().split("\\s+")));
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dataDir.resolve("server.log").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("BEACON_"));
