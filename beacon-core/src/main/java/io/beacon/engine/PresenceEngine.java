@@ -639,7 +639,43 @@ public final class PresenceEngine {
     }
 
     private CompletableFuture<Reads> readAll(List<String> ids) {
-        return presenceStore.getAll(ids).thenCombine(projection.rules(ids), (p, r) -> new Reads(p, r, projection));
+        return presenceStore.getAll(ids).thenCompose(this::withDurableState)
+                .thenCombine(projection.rules(ids), (p, r) -> new Reads(p, r, projection));
+    }
+
+    /**
+     * Users the presence store does not know (it may have lost them in a restart) are shown with what
+     * the settings store keeps: offline, their last seen and custom status. The version is their last
+     * seen, older than any version a live change will get.
+     */
+    private CompletableFuture<Map<String, Presence>> withDurableState(Map<String, Presence> found) {
+        List<String> unknown = new ArrayList<>();
+        for (Presence p : found.values()) {
+            if (p.version() == 0) {
+                unknown.add(p.userId());
+            }
+        }
+        if (unknown.isEmpty()) {
+            return CompletableFuture.completedFuture(found);
+        }
+        List<CompletableFuture<io.beacon.settings.UserSettings>> loads = new ArrayList<>(unknown.size());
+        for (String id : unknown) {
+            loads.add(settingsStore.get(id));
+        }
+        return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, Presence> out = new HashMap<>(found);
+            long now = ticker.millis();
+            for (int i = 0; i < unknown.size(); i++) {
+                io.beacon.settings.UserSettings s = loads.get(i).join();
+                CustomStatus custom = s.customStatus() != null && !s.customStatus().expiredAt(now) ? s.customStatus() : null;
+                if (s.lastSeen() > 0 || custom != null) {
+                    long version = Math.max(1, s.lastSeen());
+                    out.put(unknown.get(i), new Presence(unknown.get(i), io.beacon.presence.Status.OFFLINE, null, custom, s.lastSeen(),
+                            null, List.of(), version, s.manual() == io.beacon.presence.ManualStatus.INVISIBLE));
+                }
+            }
+            return out;
+        });
     }
 
     // ------------------------------------------------------------------ privacy and backend control

@@ -381,6 +381,27 @@ class PresenceEngineTest {
     }
 
     @Test
+    void usersTheStoreForgotAreShownFromTheirDurableSettings() {
+        // as after a restart: the presence store is empty, the settings store remembers
+        h.settingsStore.setLastSeen("bob", h.ticker.millis() - 60_000).join();
+        h.settingsStore.setCustomStatus("bob", new io.beacon.presence.CustomStatus("on leave", null, 0)).join();
+        RecordingConnection w = h.connect("watcher", "web");
+        h.send(w, "{\"type\":\"query\",\"user_ids\":[\"bob\",\"nobody\"]}");
+        JsonNode bob = w.last("presence_snapshot").get("presences").get(0);
+        assertThat(bob.get("status").asText()).isEqualTo("offline");
+        assertThat(bob.get("last_seen").asLong()).isEqualTo(h.ticker.millis() - 60_000);
+        assertThat(bob.get("custom_status").get("text").asText()).isEqualTo("on leave");
+        long version = bob.get("version").asLong();
+        assertThat(w.last("presence_snapshot").get("presences").get(1).get("version").asLong()).isZero();
+        h.send(w, "{\"type\":\"subscribe\",\"user_ids\":[\"bob\"]}");
+        h.connect("bob", "web");
+        JsonNode online = w.last("presence");
+        assertThat(online.get("status").asText()).isEqualTo("online");
+        assertThat(online.get("version").asLong()).isGreaterThan(version);
+        assertThat(online.get("custom_status").get("text").asText()).as("seeded from the settings").isEqualTo("on leave");
+    }
+
+    @Test
     void helloTimeoutClosesWith4001() {
         RecordingConnection c = new RecordingConnection();
         h.engine.connectionOpened(c);
