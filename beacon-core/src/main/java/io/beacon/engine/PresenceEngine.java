@@ -678,6 +678,21 @@ public final class PresenceEngine {
         });
     }
 
+    /**
+     * The node is stopping cleanly: every user online here was last seen now. Returns when the settings
+     * store has the values (it flushes them on close).
+     */
+    public CompletableFuture<Void> shutdown() {
+        long now = ticker.millis();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (LocalUser u : users.values()) {
+            if (u.liveSessions > 0) {
+                writes.add(settingsStore.setLastSeen(u.userId, now));
+            }
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
     // ------------------------------------------------------------------ privacy and backend control
 
     /**

@@ -16,7 +16,7 @@ import io.beacon.protocol.ClientMessages;
 import io.beacon.protocol.ProtocolLimits;
 import io.beacon.rest.RestApi;
 import io.beacon.rest.UsersApi;
-import io.beacon.settings.InMemorySettingsStore;
+import io.beacon.store.sql.SqlSettingsStore;
 import io.beacon.settings.SettingsStore;
 import io.beacon.time.Ticker;
 import io.beacon.transport.Gateway;
@@ -86,14 +86,13 @@ public final class BeaconServer implements AutoCloseable {
         if (config.clustered()) {
             throw new ConfigException("redis_url (BEACON_REDIS_URL) is set, but cluster mode is not part of this build yet; unset it to run one node");
         }
-        if (config.databaseUrl().isPresent()) {
-            throw new ConfigException("database_url (BEACON_DATABASE_URL) is set, but the SQL settings store is not part of this build yet; unset it");
-        }
         this.jwtSecret = DevSecrets.effectiveJwtSecret(config);
         this.apiKey = DevSecrets.effectiveApiKey(config);
         this.engineLoop = new DefaultEventLoop(new DefaultThreadFactory("beacon-engine", true));
         this.presenceStore = new InMemoryPresenceStore();
-        this.settingsStore = new InMemorySettingsStore();
+        // durable settings: SQLite under data_dir, or PostgreSQL when database_url is set
+        this.settingsStore = b.settingsStore != null ? b.settingsStore
+                : SqlSettingsStore.open(config.dataDir(), config.databaseUrl().orElse(null), SqlSettingsStore.Options.DEFAULTS);
         this.bus = new InMemoryBus();
         EngineOptions options = EngineOptions.builder()
                 .heartbeatIntervalMs(config.heartbeatIntervalMs())
@@ -212,6 +211,11 @@ public final class BeaconServer implements AutoCloseable {
             ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
+        try {
+            engineLoop.submit(() -> engine.shutdown().get(5, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("could not record last seen of the users online at shutdown: {}", e.toString());
+        }
         engineLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         presenceStore.close();
         settingsStore.close();
@@ -244,6 +248,7 @@ public final class BeaconServer implements AutoCloseable {
     public static final class Builder {
         private BeaconConfig config = BeaconConfig.create();
         private Ticker ticker = Ticker.system();
+        private SettingsStore settingsStore;
 
         private Builder() {
         }
@@ -256,6 +261,12 @@ public final class BeaconServer implements AutoCloseable {
         /** The clock of every timing rule; a {@link io.beacon.time.FakeTicker} in tests. */
         public Builder ticker(Ticker ticker) {
             this.ticker = Objects.requireNonNull(ticker, "ticker");
+            return this;
+        }
+
+        /** Uses this settings store instead of the SQL one the config names (tests of other stores). */
+        public Builder settingsStore(SettingsStore settingsStore) {
+            this.settingsStore = Objects.requireNonNull(settingsStore, "settingsStore");
             return this;
         }
 
