@@ -713,6 +713,7 @@ public final class PresenceEngine {
     }
 
     private void onSettingsChanged(String userId) {
+        settingsStore.invalidate(userId); // another node may have written it: drop what this node cached
         Watch w = watches.get(userId);
         if (w == null) {
             return;

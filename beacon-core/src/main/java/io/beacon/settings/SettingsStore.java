@@ -48,6 +48,13 @@ public interface SettingsStore extends AutoCloseable {
 
     CompletableFuture<Void> patchBlocks(String userId, Collection<String> add, Collection<String> remove);
 
+    /**
+     * Forgets what is cached about a user because another node changed it (the {@code Bus} says so).
+     * Stores without a cache do nothing.
+     */
+    default void invalidate(String userId) {
+    }
+
     @Override
     default void close() {
     }

@@ -523,6 +523,7 @@ public final class SqlSettingsStore implements SettingsStore {
      * Drops everything cached about a user, so the next read goes to the database. Call it when another
      * node reports a change of that user (the cluster-wide invalidation over the {@code Bus}).
      */
+    @Override
     public void invalidate(String userId) {
         Objects.requireNonNull(userId, "userId");
         settingsCache.synchronous().invalidate(userId);
