@@ -72,6 +72,13 @@ public final class Scenarios {
         r.put("samples", h.getTotalCount());
     }
 
+    static Attachable attachable(PresenceSystem system) {
+        if (system instanceof Attachable a) {
+            return a;
+        }
+        throw new IllegalArgumentException(system.name() + " cannot run its clients in generator processes yet; use generators=0");
+    }
+
     static SystemSettings fast(Map<String, Object> p) {
         return new SystemSettings(Duration.ofMillis(((Number) p.get("heartbeat_ms")).longValue()),
                 Duration.ofMillis(((Number) p.get("ttl_ms")).longValue()),
@@ -87,7 +94,7 @@ public final class Scenarios {
         }
 
         public Map<String, Object> params(boolean quick, Map<String, String> o) {
-            return Scenarios.params(o, "sessions", quick ? 3_000 : 10_000, "contacts", 20);
+            return Scenarios.params(o, "sessions", quick ? 3_000 : 10_000, "contacts", 20, "generators", 0);
         }
 
         public int[][] contacts(Map<String, Object> p) {
@@ -100,10 +107,15 @@ public final class Scenarios {
             int k = Scenario.intParam(p, "contacts") / 2;
             long pid = system.pid();
             JvmHeap.Reading before = JvmHeap.read(system.name(), pid);
-            try (Fleet fleet = new Fleet(system.driver(clients))) {
-                List<ClientSession> s = fleet.connect(0, n, new Recorder(), progress, system.name());
-                fleet.watch(s, u -> Fleet.ring(u, n, k), progress);
-                fleet.startHeartbeats(SystemSettings.DEFAULTS.heartbeatInterval());
+            int g = Scenario.intParam(p, "generators");
+            try (Fleet fleet = new Fleet(system.driver(clients));
+                 Generators gens = g > 0 ? Generators.start(system.name(), attachable(system).endpoint(), g, n,
+                         2 * k, SystemSettings.DEFAULTS.heartbeatInterval(), progress) : null) {
+                if (gens == null) {
+                    List<ClientSession> s = fleet.connect(0, n, new Recorder(), progress, system.name());
+                    fleet.watch(s, u -> Fleet.ring(u, n, k), progress);
+                    fleet.startHeartbeats(SystemSettings.DEFAULTS.heartbeatInterval());
+                }
                 progress.update(system.name() + " settling");
                 sleep(Duration.ofSeconds(3));
                 JvmHeap.Reading after = JvmHeap.read(system.name(), pid);
@@ -128,7 +140,8 @@ public final class Scenarios {
 
         public Map<String, Object> params(boolean quick, Map<String, String> o) {
             return Scenarios.params(o, "sessions", quick ? 2_000 : 10_000, "contacts", 20,
-                    "changes_per_s", quick ? 500 : 1_000, "warmup_s", quick ? 3 : 10, "seconds", quick ? 10 : 60);
+                    "changes_per_s", quick ? 500 : 1_000, "warmup_s", quick ? 3 : 10, "seconds", quick ? 10 : 60,
+                    "generators", 0);
         }
 
         public int[][] contacts(Map<String, Object> p) {
@@ -140,6 +153,10 @@ public final class Scenarios {
             int n = Scenario.intParam(p, "sessions");
             int k = Scenario.intParam(p, "contacts") / 2;
             int rate = Scenario.intParam(p, "changes_per_s");
+            int g = Scenario.intParam(p, "generators");
+            if (g > 0) {
+                return inGenerators(system, p, n, k, rate, g, progress);
+            }
             Recorder rec = new Recorder();
             try (Fleet fleet = new Fleet(system.driver(clients))) {
                 List<ClientSession> s = fleet.connect(0, n, rec, progress, system.name());
@@ -158,7 +175,27 @@ public final class Scenarios {
                 r.put("changes", published);
                 r.put("deliveries_per_s", Math.round(rec.deliveries.sum() / seconds));
                 r.put("delivered_ratio", Math.round(rec.deliveries.sum() * 1000.0 / Math.max(1, published * 2L * k)) / 1000.0);
-                r.put("rss_kb_per_session", Math.round(Processes.rssKb(system.pid()) * 10.0 / n) / 10.0);
+                r.put("rss_mb_total", Math.round(Processes.rssKb(system.pid()) / 102.4) / 10.0);
+                return r;
+            }
+        }
+
+        private Map<String, Object> inGenerators(PresenceSystem system, Map<String, Object> p, int n, int k, int rate, int g,
+                                                 Progress progress) throws Exception {
+            try (Generators gens = Generators.start(system.name(), attachable(system).endpoint(), g, n, 2 * k,
+                    SystemSettings.DEFAULTS.heartbeatInterval(), progress)) {
+                progress.update(system.name() + " warm-up in " + gens.size() + " generator processes");
+                gens.pace(rate, Duration.ofSeconds(Scenario.intParam(p, "warmup_s")));
+                progress.update(system.name() + " measuring in " + gens.size() + " generator processes");
+                int seconds = Scenario.intParam(p, "seconds");
+                Generators.Result res = gens.pace(rate, Duration.ofSeconds(seconds));
+                Map<String, Object> r = row(system, n);
+                putLatency(r, res.latency());
+                r.put("changes", res.published());
+                r.put("deliveries_per_s", Math.round(res.deliveries() / (double) seconds));
+                r.put("delivered_ratio", Math.round(res.deliveries() * 1000.0 / Math.max(1, res.published() * 2L * k)) / 1000.0);
+                r.put("rss_mb_total", Math.round(Processes.rssKb(system.pid()) / 102.4) / 10.0);
+                r.put("generators", gens.size());
                 return r;
             }
         }

@@ -18,7 +18,7 @@ import java.util.Map;
  * Beacon as a system under test: the server jar ({@code beacon-server/target/beacon.jar}) in a child
  * JVM on a free loopback port, with a generated secret and a temporary data directory.
  */
-public final class BeaconSystem implements PresenceSystem {
+public final class BeaconSystem implements PresenceSystem, io.beacon.bench.Attachable {
     static final String SECRET = "bench-secret-0123456789-0123456789-abcdef";
     private final Path jar;
     private final List<String> jvmOptions;
@@ -90,6 +90,16 @@ public final class BeaconSystem implements PresenceSystem {
     @Override
     public ClientDriver driver(EventLoopGroup group) {
         return new BeaconDriver(group, "127.0.0.1", port, SECRET);
+    }
+
+    @Override
+    public Map<String, String> endpoint() {
+        return Map.of("host", "127.0.0.1", "port", Integer.toString(port), "secret", SECRET);
+    }
+
+    /** A driver for a Beacon started by another process. */
+    public static ClientDriver attach(Map<String, String> endpoint, EventLoopGroup group) {
+        return new BeaconDriver(group, endpoint.get("host"), Integer.parseInt(endpoint.get("port")), endpoint.get("secret"));
     }
 
     @Override
