@@ -219,7 +219,12 @@ public final class PresenceEngine {
             for (String target : s.subscriptions) {
                 Watch w = watches.get(target);
                 if (w != null && w.presence != null && w.rules != null) {
-                    views.add(projection.project(s.userId(), w.presence, w.rules));
+                    Presence view = projection.project(s.userId(), w.presence, w.rules);
+                    if (view.version() == 0 && w.presence.version() > 0) {
+                        // a continuing subscription: a hidden user is a plain offline newer than what it may hold
+                        view = Presence.unknown(target).withVersion(w.presence.publicVersion());
+                    }
+                    views.add(view);
                 }
             }
             conn.send(Messages.presenceSnapshot(null, views));
@@ -687,7 +692,9 @@ public final class PresenceEngine {
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (LocalUser u : users.values()) {
             if (u.liveSessions > 0) {
-                writes.add(settingsStore.setLastSeen(u.userId, now));
+                // an invisible user's last seen stays frozen, as when they leave
+                writes.add(presenceStore.get(u.userId).thenCompose(p -> p.invisible()
+                        ? CompletableFuture.<Void>completedFuture(null) : settingsStore.setLastSeen(u.userId, now)));
             }
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
@@ -704,7 +711,14 @@ public final class PresenceEngine {
     public void settingsChanged(String userId) {
         // on the presence channel, so that every node sees it before the version bump that follows
         bus.publish(Channels.presence(userId), new BusMessage.SettingsChanged(userId));
-        update(userId, new PresenceUpdate.PrivacyChanged(), null, null);
+        // a user the presence store does not know yet is loaded first, so the bump cannot hide their durable state
+        whenDone(settingsStore.get(userId), settings -> {
+            update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), null, null);
+            update(userId, new PresenceUpdate.PrivacyChanged(), null, null);
+        }, failure -> {
+            LOG.log(System.Logger.Level.ERROR, "could not load the settings of " + userId, failure);
+            update(userId, new PresenceUpdate.PrivacyChanged(), null, null);
+        });
     }
 
     /** Ends every session of a user on every node at once (close 4005), without offline grace. */
@@ -728,8 +742,13 @@ public final class PresenceEngine {
             w.rules = rules;
             flushDeferred(w);
         }, failure -> {
-            LOG.log(System.Logger.Level.ERROR, "could not reload the privacy rules of " + userId, failure);
-            w.reloading = null;
+            // fail closed: until the rules can be read, nobody but the user sees them
+            LOG.log(System.Logger.Level.ERROR, "could not reload the privacy rules of " + userId + "; hiding them until they can", failure);
+            if (w.reloading == reload) {
+                w.reloading = null;
+                w.rules = PrivacyRules.CLOSED;
+                flushDeferred(w);
+            }
         });
     }
 

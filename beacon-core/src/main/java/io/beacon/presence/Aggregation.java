@@ -31,14 +31,16 @@ public final class Aggregation {
         ManualStatus manual = record.manual();
         CustomStatus custom = record.customStatus();
         long lastSeen = record.lastSeen();
+        boolean seeded = record.seeded();
         switch (update) {
             case PresenceUpdate.Seed seed -> {
-                if (!sessions.isEmpty() || record.version() != 0) {
-                    return record;
+                if (seeded || !sessions.isEmpty()) {
+                    return record; // the store's copy is newer than the settings the caller read
                 }
+                seeded = true;
                 manual = seed.manual();
                 custom = seed.customStatus();
-                lastSeen = seed.lastSeen();
+                lastSeen = Math.max(lastSeen, seed.lastSeen());
             }
             case PresenceUpdate.PutSession put -> {
                 sessions = new HashMap<>(sessions);
@@ -76,7 +78,7 @@ public final class Aggregation {
             case PresenceUpdate.PrivacyChanged changed -> {
                 long version = nextVersion(record.version(), nowMillis);
                 return new UserRecord(record.userId(), sessions, manual, custom, lastSeen,
-                        record.presence().withVersions(version, version));
+                        record.presence().withVersions(version, version), seeded);
             }
         }
         if (custom != null && custom.expiredAt(nowMillis)) {
@@ -99,7 +101,7 @@ public final class Aggregation {
             long publicVersion = computed.samePublicView(before) ? before.publicVersion() : version;
             after = computed.withVersions(version, publicVersion);
         }
-        return new UserRecord(record.userId(), sessions, manual, custom, lastSeen, after);
+        return new UserRecord(record.userId(), sessions, manual, custom, lastSeen, after, seeded);
     }
 
     /** {@code max(previous + 1, nowMillis)}. */

@@ -9,8 +9,8 @@ import java.util.Objects;
 public sealed interface PresenceUpdate {
 
     /**
-     * Loads the durable inputs (from the settings store) into a record the presence store does not
-     * know yet; ignored when the record already holds sessions or a version.
+     * Loads the durable inputs (from the settings store) into a record; ignored once a record was
+     * seeded (the store's copy is newer then).
      */
     record Seed(ManualStatus manual, CustomStatus customStatus, long lastSeen) implements PresenceUpdate {
         public Seed {

@@ -16,6 +16,10 @@ public record PrivacyRules(Visibility visibility, Visibility lastSeenVisibility,
     public static final PrivacyRules OPEN =
             new PrivacyRules(Visibility.EVERYONE, Visibility.EVERYONE, LastSeenPrecision.EXACT, Set.of(), Set.of());
 
+    /** Nobody but the user: what a projection falls back to when the rules cannot be read. */
+    public static final PrivacyRules CLOSED =
+            new PrivacyRules(Visibility.NOBODY, Visibility.NOBODY, LastSeenPrecision.EXACT, Set.of(), Set.of());
+
     public PrivacyRules {
         Objects.requireNonNull(visibility, "visibility");
         Objects.requireNonNull(lastSeenVisibility, "lastSeenVisibility");

@@ -99,6 +99,36 @@ class PrivacyEngineTest {
     }
 
     @Test
+    void aSettingsChangeForAUserThePresenceStoreForgotKeepsTheirDurableState() {
+        // as after a restart: bob is invisible in the settings store only
+        h.settingsStore.setManual("bob", io.beacon.presence.ManualStatus.INVISIBLE).join();
+        h.settingsStore.setLastSeen("bob", h.ticker.millis() - 10_000).join();
+        settings("bob", () -> h.settingsStore.setContacts("bob", List.of("alice")).join());
+        RecordingConnection alice = watcher("alice", "bob");
+        h.connect("bob", "web");
+        JsonNode seen = alice.last("presence_snapshot").get("presences").get(0);
+        assertThat(seen.get("status").asText()).isEqualTo("offline");
+        assertThat(seen.get("last_seen").asLong()).isEqualTo(h.ticker.millis() - 10_000);
+        assertThat(alice.ofType("presence")).as("bob stays invisible when he connects").isEmpty();
+    }
+
+    @Test
+    void aResumedWatcherGetsAPlainOfflineNotVersionZeroForAUserItLostWhileAway() {
+        h.settingsStore.setContacts("bob", List.of("alice")).join();
+        RecordingConnection alice = watcher("alice", "bob");
+        h.healthy(h.connect("bob", "web"));
+        long held = alice.last("presence").get("version").asLong();
+        String token = alice.last("welcome").get("resume_token").asText();
+        h.closeConnection(alice);
+        settings("bob", () -> h.settingsStore.setContacts("bob", List.of()).join());
+        RecordingConnection again = h.connect("alice", "web", token);
+        JsonNode entry = again.last("presence_snapshot").get("presences").get(0);
+        assertThat(entry.get("status").asText()).isEqualTo("offline");
+        assertThat(entry.get("version").asLong()).isGreaterThan(held);
+        assertThat(entry.size()).isEqualTo(3);
+    }
+
+    @Test
     void aUserAlwaysSeesThemself() {
         h.settingsStore.setPrivacy("bob", Visibility.NOBODY, Visibility.NOBODY, LastSeenPrecision.EXACT).join();
         RecordingConnection bob = h.connect("bob", "web");

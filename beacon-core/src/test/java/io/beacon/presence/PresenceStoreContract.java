@@ -699,8 +699,9 @@ public abstract class PresenceStoreContract {
     }
 
     @Test
-    public void seedIsIgnoredWhenTheRecordHasAVersion() {
+    public void seedIsIgnoredOnceTheRecordWasSeeded() {
         String u = user("alice");
+        apply(u, new PresenceUpdate.Seed(ManualStatus.AUTO, null, NOW - 5), NOW);
         apply(u, put(active("w1", Device.WEB)), NOW);
         Presence offline = apply(u, new PresenceUpdate.RemoveSession("w1", NOW + 100), NOW + 100).after();
         assertThat(offline.version()).isGreaterThan(0);
@@ -712,6 +713,20 @@ public abstract class PresenceStoreContract {
         Presence back = apply(u, put(active("w2", Device.WEB)), NOW + 300).after();
         assertThat(back.status()).isEqualTo(Status.ONLINE);
         assertThat(back.customStatus()).isNull();
+    }
+
+    @Test
+    public void seedStillAppliesAfterAPrivacyBumpOfAnUnknownUser() {
+        String u = user("alice");
+        Presence bumped = apply(u, new PresenceUpdate.PrivacyChanged(), NOW).after();
+        assertThat(bumped.version()).isPositive();
+
+        Presence seeded = apply(u, new PresenceUpdate.Seed(ManualStatus.INVISIBLE, null, NOW - 60_000), NOW + 1).after();
+        assertThat(seeded.invisible()).isTrue();
+        assertThat(seeded.lastSeen()).isEqualTo(NOW - 60_000);
+        assertThat(seeded.version()).isGreaterThan(bumped.version());
+        Presence online = apply(u, put(active("w1", Device.WEB)), NOW + 2).after();
+        assertThat(online.publicStatus()).as("the durable invisible status holds").isEqualTo(Status.OFFLINE);
     }
 
     // ------------------------------------------------------------------ getAll

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beacon.engine.PresenceEngine;
 import io.beacon.error.BeaconError;
+import io.beacon.error.ErrorCode;
 import io.beacon.presence.CustomStatus;
 import io.beacon.protocol.ClientMessages;
 import io.beacon.settings.LastSeenPrecision;
@@ -52,9 +53,11 @@ public final class UsersApi {
     private final ClientMessages parser;
     private final Visibility defaultVisibility;
     private final int maxIds;
+    private final java.util.function.LongSupplier clockMillis;
 
     public UsersApi(SettingsStore settings, PresenceEngine engine, Executor engineThread, ClientMessages parser,
-                    Visibility defaultVisibility, int maxIdsPerCall) {
+                    Visibility defaultVisibility, int maxIdsPerCall, java.util.function.LongSupplier clockMillis) {
+        this.clockMillis = clockMillis;
         this.settings = settings;
         this.engine = engine;
         this.engineThread = engineThread;
@@ -164,7 +167,9 @@ public final class UsersApi {
                        Supplier<CompletableFuture<byte[]>> answer) {
         reply(ctx, req, write.get().thenCompose(v -> {
             engineThread.execute(() -> engine.settingsChanged(userId));
-            return answer.get();
+            return answer.get().exceptionally(e -> {
+                throw new BeaconError(ErrorCode.INTERNAL, "the change was saved but could not be read back; GET it again");
+            });
         }));
     }
 
@@ -180,7 +185,7 @@ public final class UsersApi {
             g.writeStringField("default_visibility", defaultVisibility.wire());
             g.writeStringField("status", s.manual().wire());
             CustomStatus c = s.customStatus();
-            if (c != null) {
+            if (c != null && !c.expiredAt(clockMillis.getAsLong())) {
                 g.writeObjectFieldStart("custom_status");
                 g.writeStringField("text", c.text());
                 if (c.emoji() != null) {

@@ -120,7 +120,8 @@ public final class BeaconServer implements AutoCloseable {
         int burst = config.messageBurst();
         SseTransport sse = new SseTransport(gateway, metrics, rate, burst);
         RestApi rest = new RestApi(engine, parser, apiKey, metrics, () -> ready, config.maxIdsPerCall());
-        UsersApi users = new UsersApi(settingsStore, engine, engineLoop, parser, config.defaultVisibility(), config.maxIdsPerCall());
+        UsersApi users = new UsersApi(settingsStore, engine, engineLoop, parser, config.defaultVisibility(), config.maxIdsPerCall(),
+                ticker::millis);
         HttpInitializer initializer = new HttpInitializer(
                 () -> new HttpRouter(gateway, sse, rest, users, metrics, config.maxFrameBytes(), rate, burst),
                 config.maxFrameBytes(), config.maxConnections(), config.helloTimeoutMs());
@@ -207,18 +208,19 @@ public final class BeaconServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
         }
-        if (ioGroup != null) {
-            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-        }
+        // before the connections close (their sessions would only linger): who is online now was last seen now
         try {
             engineLoop.submit(() -> engine.shutdown().get(5, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("could not record last seen of the users online at shutdown: {}", e.toString());
         }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
         engineLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         presenceStore.close();
-        settingsStore.close();
+        settingsStore.close(); // flushes the last seen written behind
         bus.close();
     }
 

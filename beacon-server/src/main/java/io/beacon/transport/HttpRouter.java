@@ -106,17 +106,17 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 }
             }
             default -> {
-                if (path.startsWith("/v1/users/")) {
-                    String rest2 = path.substring("/v1/users/".length());
+                if (rawPath(req).startsWith("/v1/users/")) {
+                    String rest2 = rawPath(req).substring("/v1/users/".length());
                     int slash = rest2.indexOf('/');
                     if (slash <= 0 || rest2.indexOf('/', slash + 1) >= 0) {
                         HttpResponses.error(ctx, req, BeaconError.notFound("no such endpoint: " + method + " " + path));
                     } else if (rest.authorized(ctx, req)) {
-                        users.handle(ctx, req, QueryStringDecoder.decodeComponent(rest2.substring(0, slash)), rest2.substring(slash + 1));
+                        users.handle(ctx, req, decodeSegment(rest2.substring(0, slash)), decodeSegment(rest2.substring(slash + 1)));
                     }
-                } else if (path.startsWith("/v1/presence/") && path.indexOf('/', "/v1/presence/".length()) < 0) {
+                } else if (rawPath(req).startsWith("/v1/presence/") && rawPath(req).indexOf('/', "/v1/presence/".length()) < 0) {
                     if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
-                        String userId = QueryStringDecoder.decodeComponent(path.substring("/v1/presence/".length()));
+                        String userId = decodeSegment(rawPath(req).substring("/v1/presence/".length()));
                         rest.getPresence(ctx, req, userId, query);
                     }
                 } else {
@@ -124,6 +124,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 }
             }
         }
+    }
+
+    /** The request path before percent-decoding (ids may hold {@code /}, {@code +} and {@code %} encoded). */
+    private static String rawPath(FullHttpRequest req) {
+        String uri = req.uri();
+        int q = uri.indexOf('?');
+        return q < 0 ? uri : uri.substring(0, q);
+    }
+
+    /** Percent-decodes one path segment; a {@code +} stays a plus (it means space only in queries). */
+    private static String decodeSegment(String raw) {
+        return QueryStringDecoder.decodeComponent(raw.replace("+", "%2B"));
     }
 
     private static boolean expect(ChannelHandlerContext ctx, FullHttpRequest req, HttpMethod method) {

@@ -92,6 +92,15 @@ class RestIT {
     }
 
     @Test
+    void idsWithSlashPlusAndPercentAreAddressableInPaths() throws Exception {
+        f.connect("a/b+c%d", "web");
+        HttpResponse<String> r = get("/v1/presence/a%2Fb+c%25d", ServerFixture.API_KEY);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(WsClient.JSON.readTree(r.body()).get("user_id").asText()).isEqualTo("a/b+c%d");
+        assertThat(WsClient.JSON.readTree(r.body()).get("status").asText()).isEqualTo("online");
+    }
+
+    @Test
     void opsEndpoints() throws Exception {
         assertThat(get("/healthz", null).body()).contains("ok");
         assertThat(get("/readyz", null).statusCode()).isEqualTo(200);

@@ -41,7 +41,7 @@ class HttpRouterTest {
             new HttpRouter(gateway, new SseTransport(gateway, metrics, 50, 100),
                     new RestApi(engine, parser, "router-test-api-key", metrics, () -> true, 10_000),
                     new io.beacon.rest.UsersApi(new InMemorySettingsStore(), engine, Runnable::run, parser,
-                            io.beacon.settings.Visibility.CONTACTS, 10_000),
+                            io.beacon.settings.Visibility.CONTACTS, 10_000, ticker::millis),
                     metrics, 65536, 50, 100));
 
     @AfterEach
