@@ -418,6 +418,7 @@ public final class Scenarios {
             r.put(kind + "_detected", secs.size() + "/" + who.size());
             r.put(kind + "_p50_s", secs.isEmpty() ? null : Math.round(secs.get(secs.size() / 2) * 100) / 100.0);
             r.put(kind + "_max_s", secs.isEmpty() ? null : Math.round(secs.get(secs.size() - 1) * 100) / 100.0);
+            r.put(kind + "_all_s", secs.stream().map(x -> Math.round(x * 100) / 100.0).toList());
         }
     }
 

@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Beacon's protocol v1 on Netty WebSocket clients: thousands of sessions per process on one event
- * loop group. A status change is a custom status whose text is the token.
+ * loop group. A status change is an activity label carrying the token.
  */
 public final class BeaconDriver implements ClientDriver {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -127,7 +127,8 @@ public final class BeaconDriver implements ClientDriver {
 
         @Override
         public void publishStatus(String token) {
-            send("{\"type\":\"set_custom_status\",\"text\":\"" + token + "\"}");
+            // an activity label: ephemeral like an XMPP status text or an MQTT retained message (custom status is durable)
+            send("{\"type\":\"set_activity\",\"activity\":\"" + token + "\"}");
         }
 
         @Override
@@ -168,7 +169,16 @@ public final class BeaconDriver implements ClientDriver {
             frozen = true;
             Channel ch = channel;
             if (ch != null) {
-                ch.config().setAutoRead(false);
+                // drop whatever still arrives before the WebSocket codec sees it: an answered ping is a sign of life
+                ch.eventLoop().execute(() -> {
+                    ch.pipeline().addFirst("frozen", new io.netty.channel.ChannelInboundHandlerAdapter() {
+                        @Override
+                        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                            io.netty.util.ReferenceCountUtil.release(msg);
+                        }
+                    });
+                    ch.config().setAutoRead(false);
+                });
             }
         }
 
@@ -236,9 +246,9 @@ public final class BeaconDriver implements ClientDriver {
                 if (from < 0 || from == user) {
                     return;
                 }
-                JsonNode cs = p.get("custom_status");
+                JsonNode activity = p.get("activity");
                 listener.onPresence(from, !"offline".equals(p.path("status").asText()),
-                        cs == null ? null : cs.path("text").asText(null), now);
+                        activity == null ? null : activity.asText(null), now);
             }
 
             @Override

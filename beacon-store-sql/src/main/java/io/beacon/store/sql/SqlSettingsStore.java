@@ -55,7 +55,7 @@ import org.sqlite.SQLiteDataSource;
  *
  * <h2>Opening</h2>
  * <pre>{@code
- * // SQLite file <dataDir>/beacon.db (WAL journal, synchronous=FULL), the embedded default:
+ * // SQLite file <dataDir>/beacon.db (WAL journal, synchronous=NORMAL), the embedded default:
  * SqlSettingsStore store = SqlSettingsStore.sqlite(Path.of("./data"));
  * // PostgreSQL (user and password may be in the URL):
  * SqlSettingsStore store = SqlSettingsStore.postgres("jdbc:postgresql://db:5432/beacon?user=beacon&password=secret");
@@ -92,9 +92,12 @@ import org.sqlite.SQLiteDataSource;
  *
  * <h2>Durability</h2>
  * Every write except {@link #setLastSeen} completes its future only after its transaction has
- * committed (SQLite: WAL with {@code synchronous=FULL}; PostgreSQL: the server's commit), so a
+ * committed (SQLite: WAL with {@code synchronous=NORMAL}; PostgreSQL: the server's commit), so a
  * {@code kill -9} right after an acknowledgement loses nothing: settings, manual status, custom status,
- * contacts and blocks are all there after a restart.
+ * contacts and blocks are all there after a restart. With WAL, {@code NORMAL} makes a commit durable
+ * against the process dying (the data is in the operating system's hands) without an fsync per
+ * commit; only an operating-system crash or power loss may lose the last commits before the next
+ * checkpoint. PostgreSQL's durability is its own ({@code synchronous_commit}).
  * <p><b>Last seen is written behind:</b> {@link #setLastSeen} records the value in memory (keeping the
  * maximum per user) and completes at once; readers of this store see it immediately, and a flusher writes
  * all pending values in one transaction every {@code lastSeenFlushInterval} (default one second).
@@ -302,7 +305,7 @@ public final class SqlSettingsStore implements SettingsStore {
 
     /**
      * Opens (creating the directory, the file and the schema if needed) {@code dataDir/beacon.db}: WAL
-     * journal, {@code synchronous=FULL}, a busy timeout of {@code options.connectionTimeout()}, foreign keys
+     * journal, {@code synchronous=NORMAL} (durable across process crashes, see the class Javadoc), a busy timeout of {@code options.connectionTimeout()}, foreign keys
      * on.
      *
      * @throws IllegalStateException when the file cannot be opened or migrated
@@ -319,7 +322,7 @@ public final class SqlSettingsStore implements SettingsStore {
         }
         SQLiteConfig config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, options.connectionTimeout().toMillis()));
         config.enforceForeignKeys(true);
         SQLiteDataSource sqlite = new SQLiteDataSource(config);

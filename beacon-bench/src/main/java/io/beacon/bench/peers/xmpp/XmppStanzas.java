@@ -61,6 +61,9 @@ public final class XmppStanzas {
             return null;
         }
         String status = e.childText("status");
+        if (e.child("delay") != null) {
+            status = null; // a replay of an earlier presence (XEP-0203): its token was timed when it was new
+        }
         return new Presence(from, online, status == null || status.isEmpty() ? null : status);
     }
 
