@@ -106,6 +106,7 @@ public final class Scenarios {
             int n = Scenario.intParam(p, "sessions");
             int k = Scenario.intParam(p, "contacts") / 2;
             long pid = system.pid();
+            warmUp(system, clients, n, k, progress);
             JvmHeap.Reading before = JvmHeap.read(system.name(), pid);
             int g = Scenario.intParam(p, "generators");
             try (Fleet fleet = new Fleet(system.driver(clients));
@@ -128,6 +129,27 @@ public final class Scenarios {
                 return r;
             }
         }
+    }
+
+    /**
+     * Connects, subscribes and cleanly closes a few hundred sessions before the baseline is read, so the
+     * per-session figure does not carry one-off costs (JIT-compiled code, first buffers, pools).
+     */
+    static void warmUp(PresenceSystem system, EventLoopGroup clients, int n, int k, Progress progress) throws Exception {
+        int w = Math.min(500, n);
+        try (Fleet fleet = new Fleet(system.driver(clients))) {
+            List<ClientSession> s = fleet.connect(0, w, new Recorder(), progress, system.name() + " warm-up");
+            fleet.watch(s, u -> Fleet.ring(u, n, k), progress);
+            List<java.util.concurrent.CompletableFuture<Void>> closing = new ArrayList<>();
+            for (ClientSession c : s) {
+                fleet.forget(c);
+                closing.add(c.close());
+            }
+            java.util.concurrent.CompletableFuture.allOf(closing.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
+        }
+        progress.update(system.name() + " warm-up done, waiting out the offline grace");
+        sleep(SystemSettings.DEFAULTS.offlineGrace().plusSeconds(2));
     }
 
     // ------------------------------------------------------------------ latency

@@ -78,6 +78,8 @@ public final class PresenceEngine {
     private final Map<String, CustomStatusExpiry> customExpiries = new HashMap<>();
 
     private final EngineStats stats = new EngineStats();
+    /** One listener object for every subscription of this node (not one lambda per subscription). */
+    private final io.beacon.bus.BusListener busListener = this::onBusMessage;
 
     public PresenceEngine(EngineOptions options, Ticker ticker, Executor executor, PresenceStore presenceStore,
                           SettingsStore settingsStore, Bus bus, Projection projection) {
@@ -156,7 +158,7 @@ public final class PresenceEngine {
         if (user == null) {
             user = new LocalUser(userId);
             users.put(userId, user);
-            user.control = bus.subscribe(Channels.user(userId), this::onBusMessage);
+            user.control = bus.subscribe(Channels.user(userId), busListener);
         }
         Session s = new Session(this, Ids.random(12), user, device, ticker.millis(), rooms == null ? List.of() : rooms);
         s.resumeToken = Ids.random(18);
@@ -529,14 +531,14 @@ public final class PresenceEngine {
         Set<String> subs = s.subscriptionsForWrite();
         List<Watch> newWatches = new ArrayList<>(fresh.size());
         for (String id : fresh) {
-            subs.add(id);
             Watch w = watches.get(id);
             if (w == null) {
                 w = new Watch(id);
                 watches.put(id, w);
-                w.subscription = bus.subscribe(Channels.presence(id), this::onBusMessage);
+                w.subscription = bus.subscribe(Channels.presence(id), busListener);
                 stats.watchedUsers = watches.size();
             }
+            subs.add(w.userId); // the watch's copy of the id: one string per watched user, not one per subscriber
             w.pending++;
             newWatches.add(w);
         }

@@ -4,7 +4,6 @@ import io.beacon.presence.Device;
 import io.beacon.presence.SessionRecord;
 import io.beacon.protocol.ServerMessage;
 import io.beacon.time.Timeout;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -66,7 +65,7 @@ final class Session {
 
     Set<String> subscriptionsForWrite() {
         if (subscriptions == null) {
-            subscriptions = new HashSet<>(8);
+            subscriptions = new CompactSet<>();
         }
         return subscriptions;
     }

@@ -4,7 +4,6 @@ import io.beacon.bus.BusSubscription;
 import io.beacon.presence.Presence;
 import io.beacon.privacy.PrivacyRules;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class Watch {
     final String userId;
-    final Set<Session> watchers = new HashSet<>(4);
+    final Set<Session> watchers = new CompactSet<>();
     Presence presence;
     /** Sessions that subscribed and wait for their snapshot before joining {@link #watchers}. */
     int pending;
