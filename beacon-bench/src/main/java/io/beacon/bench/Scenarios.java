@@ -464,9 +464,23 @@ public final class Scenarios {
             return fast(p);
         }
 
+        /** Watcher {@code n+i} and dropper {@code i} see each other, and each the other side's 2k neighbours. */
         public int[][] contacts(Map<String, Object> p) {
             int n = Scenario.intParam(p, "sessions");
-            int[][] c = ringContacts(2 * n, Scenario.intParam(p, "contacts") / 2);
+            int k = Scenario.intParam(p, "contacts") / 2;
+            int[][] c = new int[2 * n][];
+            for (int i = 0; i < n; i++) {
+                int[] droppers = new int[2 * k];
+                int[] watchers = new int[2 * k];
+                for (int d = 0; d < k; d++) {
+                    droppers[2 * d] = Math.floorMod(i + d, n);
+                    droppers[2 * d + 1] = Math.floorMod(i - d - 1, n);
+                    watchers[2 * d] = n + Math.floorMod(i - d, n);
+                    watchers[2 * d + 1] = n + Math.floorMod(i + d + 1, n);
+                }
+                c[n + i] = droppers;
+                c[i] = watchers;
+            }
             return c;
         }
 
@@ -480,8 +494,9 @@ public final class Scenarios {
             try (Fleet fleet = new Fleet(system.driver(clients))) {
                 List<ClientSession> droppers = fleet.connect(0, n, new Recorder(), progress, system.name() + " droppers");
                 List<ClientSession> watchers = fleet.connect(n, n, rec, progress, system.name() + " watchers");
-                fleet.watch(watchers, u -> Fleet.ring(u, 2 * n, k), progress);
-                fleet.watch(droppers, u -> Fleet.ring(u, 2 * n, k), progress);
+                int[][] contacts = contacts(p);
+                fleet.watch(watchers, u -> contacts[u], progress);
+                fleet.watch(droppers, u -> contacts[u], progress);
                 fleet.startHeartbeats(fast(p).heartbeatInterval());
                 sleep(Duration.ofSeconds(1));
                 rec.start();
@@ -521,6 +536,7 @@ public final class Scenarios {
                     Map<String, Object> r = row(system, 2 * n);
                     r.put("dropped", n);
                     r.put("reconnect_failures", failed);
+                    r.put("watched_pairs", (long) n * 2 * k);
                     r.put("false_offline_events", rec.offlineEvents.sum());
                     r.put("settle_s", Math.round(settle * 100) / 100.0);
                     return r;
@@ -555,11 +571,12 @@ public final class Scenarios {
             long pid = system.pid();
             try (Fleet fleet = new Fleet(system.driver(clients))) {
                 fleet.connect(0, n, new Recorder(), progress, system.name());
-                sleep(Duration.ofSeconds(2));
+                progress.update(system.name() + " settling after the logins");
+                sleep(Duration.ofSeconds(10)); // compilation and collection after the login burst are not idle cost
                 progress.update(system.name() + " idle CPU");
                 long c0 = Processes.cpuMicros(pid);
                 long w0 = System.nanoTime();
-                sleep(Duration.ofSeconds(seconds / 2));
+                sleep(Duration.ofSeconds(Math.max(5, seconds / 2)));
                 double idlePerSecond = (Processes.cpuMicros(pid) - c0) / ((System.nanoTime() - w0) / 1e9);
                 fleet.startHeartbeats(Duration.ofMillis(interval));
                 sleep(Duration.ofSeconds(1));
@@ -573,6 +590,7 @@ public final class Scenarios {
                 double beats = n * wall * 1000.0 / interval;
                 Map<String, Object> r = row(system, n);
                 r.put("heartbeats_per_s", Math.round(beats / wall));
+                r.put("cpu_ms_per_s_heartbeating", Math.round(cpu / wall / 100) / 10.0);
                 r.put("cpu_us_per_heartbeat", Math.round(Math.max(0, cpu - idlePerSecond * wall) / beats * 100) / 100.0);
                 r.put("idle_cpu_ms_per_s", Math.round(idlePerSecond / 100) / 10.0);
                 return r;

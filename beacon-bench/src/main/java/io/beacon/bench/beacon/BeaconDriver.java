@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 
@@ -112,17 +113,22 @@ public final class BeaconDriver implements ClientDriver {
 
         @Override
         public CompletableFuture<Void> watch(int[] users) {
-            StringBuilder ids = new StringBuilder(users.length * 8);
-            for (int u : users) {
-                ids.append(ids.isEmpty() ? "" : ",").append("\"u").append(u).append('"');
+            // in chunks: a frame is at most 64 KiB, and 10,000 ids do not fit in one
+            List<CompletableFuture<Void>> parts = new java.util.ArrayList<>();
+            for (int from = 0; from < users.length; from += 1000) {
+                StringBuilder ids = new StringBuilder(8000);
+                for (int i = from; i < Math.min(users.length, from + 1000); i++) {
+                    ids.append(ids.isEmpty() ? "" : ",").append("\"u").append(users[i]).append('"');
+                }
+                CompletableFuture<Void> done = new CompletableFuture<>();
+                Channel ch = channel;
+                ch.eventLoop().execute(() -> {
+                    pendingWatches.add(done);
+                    ch.writeAndFlush(new TextWebSocketFrame("{\"type\":\"subscribe\",\"id\":" + (++nextId) + ",\"user_ids\":[" + ids + "]}"));
+                });
+                parts.add(done);
             }
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            Channel ch = channel;
-            ch.eventLoop().execute(() -> {
-                pendingWatches.add(done);
-                ch.writeAndFlush(new TextWebSocketFrame("{\"type\":\"subscribe\",\"id\":" + (++nextId) + ",\"user_ids\":[" + ids + "]}"));
-            });
-            return done;
+            return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
         }
 
         @Override
