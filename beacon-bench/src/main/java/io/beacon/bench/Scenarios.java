@@ -556,7 +556,8 @@ public final class Scenarios {
         }
 
         public Map<String, Object> params(boolean quick, Map<String, String> o) {
-            return Scenarios.params(o, "sessions", quick ? 2_000 : 10_000, "interval_ms", 1_000, "seconds", quick ? 10 : 30);
+            return Scenarios.params(o, "sessions", quick ? 2_000 : 10_000, "interval_ms", 1_000, "seconds", quick ? 10 : 30,
+                    "settle_s", quick ? 4 : 10);
         }
 
         public int[][] contacts(Map<String, Object> p) {
@@ -572,7 +573,8 @@ public final class Scenarios {
             try (Fleet fleet = new Fleet(system.driver(clients))) {
                 fleet.connect(0, n, new Recorder(), progress, system.name());
                 progress.update(system.name() + " settling after the logins");
-                sleep(Duration.ofSeconds(10)); // compilation and collection after the login burst are not idle cost
+                // compilation and collection after the login burst are not idle cost
+                sleep(Duration.ofSeconds(Scenario.intParam(p, "settle_s")));
                 progress.update(system.name() + " idle CPU");
                 long c0 = Processes.cpuMicros(pid);
                 long w0 = System.nanoTime();

@@ -77,7 +77,8 @@ public final class BeaconDriver implements ClientDriver {
         }
 
         CompletableFuture<ClientSession> open(String resume) {
-            welcomed = new CompletableFuture<>();
+            CompletableFuture<ClientSession> mine = new CompletableFuture<>();
+            welcomed = mine;
             frozen = false;
             String token = issuer.issue("u" + user, Duration.ofHours(6));
             String hello = "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"web\",\"protocol\":1"
@@ -95,15 +96,15 @@ public final class BeaconDriver implements ClientDriver {
                                             .maxFramePayloadLength(1 << 20)
                                             .handshakeTimeoutMillis(30_000)
                                             .build()),
-                                    new Handler(hello));
+                                    new Handler(hello, mine));
                         }
                     });
             b.connect(host, port).addListener(f -> {
                 if (!f.isSuccess()) {
-                    welcomed.completeExceptionally(f.cause());
+                    mine.completeExceptionally(f.cause());
                 }
             });
-            return welcomed;
+            return mine;
         }
 
         @Override
@@ -193,11 +194,14 @@ public final class BeaconDriver implements ClientDriver {
             return open(resumeToken);
         }
 
+        /** One per connection: it completes only its own connection's welcome, never a later reconnect's. */
         private final class Handler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
             private final String hello;
+            private final CompletableFuture<ClientSession> welcomed;
 
-            Handler(String hello) {
+            Handler(String hello, CompletableFuture<ClientSession> welcomed) {
                 this.hello = hello;
+                this.welcomed = welcomed;
             }
 
             @Override
