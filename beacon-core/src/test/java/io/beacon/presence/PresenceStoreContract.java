@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,46 +25,12 @@ import org.junit.jupiter.api.Test;
  * complete on any thread), and every test works on user ids unique to the test so that a store backed
  * by shared state (Redis) needs no flush between tests.
  */
-public abstract class PresenceStoreContract {
+public abstract class PresenceStoreContract extends io.beacon.testing.StoreContract<PresenceStore> {
 
     /** A fixed wall clock (epoch ms) the tests move by hand. */
     protected static final long NOW = 1_700_000_000_000L;
 
     /** How long a test waits for one future of the store. */
-    protected static final long TIMEOUT_SECONDS = 10;
-
-    protected PresenceStore store;
-    private final String prefix = "u-" + UUID.randomUUID() + "-";
-
-    /** A fresh store. Called before each test (and again by tests that simulate a restart). */
-    protected abstract PresenceStore newStore();
-
-    @BeforeEach
-    protected void openStore() {
-        store = newStore();
-    }
-
-    @AfterEach
-    protected void closeStore() {
-        if (store != null) {
-            store.close();
-        }
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    /** A user id unique to this test. */
-    protected String user(String name) {
-        return prefix + name;
-    }
-
-    protected static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("store future failed or timed out", e);
-        }
-    }
 
     protected PresenceChange apply(String userId, PresenceUpdate update, long nowMillis) {
         return apply(store, userId, update, nowMillis);

@@ -6,11 +6,8 @@ import io.beacon.presence.CustomStatus;
 import io.beacon.presence.ManualStatus;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,41 +17,9 @@ import org.junit.jupiter.api.Test;
  * <p>Implementation-neutral: only the interface is used, every future is awaited with a timeout, and
  * user ids are unique to each test so that a store on a shared database needs no cleanup.
  */
-public abstract class SettingsStoreContract {
+public abstract class SettingsStoreContract extends io.beacon.testing.StoreContract<SettingsStore> {
 
     /** How long a test waits for one future of the store. */
-    protected static final long TIMEOUT_SECONDS = 10;
-
-    protected SettingsStore store;
-    private final String prefix = "u-" + UUID.randomUUID() + "-";
-
-    /** A fresh store, called before each test. */
-    protected abstract SettingsStore newStore();
-
-    @BeforeEach
-    protected void openStore() {
-        store = newStore();
-    }
-
-    @AfterEach
-    protected void closeStore() {
-        if (store != null) {
-            store.close();
-        }
-    }
-
-    /** A user id unique to this test. */
-    protected String user(String name) {
-        return prefix + name;
-    }
-
-    protected static <T> T await(CompletableFuture<T> f) {
-        try {
-            return f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("store future failed or timed out", e);
-        }
-    }
 
     private UserSettings settings(String userId) {
         UserSettings s = await(store.get(userId));

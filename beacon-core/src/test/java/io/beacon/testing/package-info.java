@@ -1,0 +1,2 @@
+/** Scaffolding shared by the contract test suites of the seams. */
+package io.beacon.testing;
