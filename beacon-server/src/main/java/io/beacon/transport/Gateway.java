@@ -30,9 +30,11 @@ public final class Gateway {
     private final ClientMessages parser;
     private final BeaconMetrics metrics;
     private final Ticker ticker;
+    private final OutboundBatcher batcher;
 
     public Gateway(PresenceEngine engine, Executor engineThread, TokenVerifier verifier, ClientMessages parser,
                    BeaconMetrics metrics, Ticker ticker) {
+        this.batcher = engineThread instanceof io.netty.util.concurrent.EventExecutor loop ? new OutboundBatcher(loop) : null;
         this.engine = engine;
         this.engineThread = engineThread;
         this.verifier = verifier;
@@ -43,6 +45,11 @@ public final class Gateway {
 
     public Ticker ticker() {
         return ticker;
+    }
+
+    /** Batches the engine thread's writes per I/O loop; {@code null} when the engine runs on a plain executor (tests). */
+    public OutboundBatcher batcher() {
+        return batcher;
     }
 
     public ClientMessages parser() {

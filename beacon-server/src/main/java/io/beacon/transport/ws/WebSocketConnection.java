@@ -13,14 +13,22 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 /** A session's WebSocket: one text frame per message, the message's shared JSON bytes wrapped, not copied. */
 final class WebSocketConnection extends NettyConnection {
     private volatile boolean closing;
+    private final io.beacon.transport.OutboundBatcher batcher;
 
-    WebSocketConnection(Channel channel, BeaconMetrics metrics, int messagesPerSecond, int burst, long nowNanos) {
+    WebSocketConnection(Channel channel, BeaconMetrics metrics, int messagesPerSecond, int burst, long nowNanos,
+                        io.beacon.transport.OutboundBatcher batcher) {
         super(channel, metrics, messagesPerSecond, burst, nowNanos);
+        this.batcher = batcher;
     }
 
     @Override
     protected void write(ServerMessage message) {
-        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(message.json())), channel.voidPromise());
+        TextWebSocketFrame frame = new TextWebSocketFrame(Unpooled.wrappedBuffer(message.json()));
+        if (batcher != null && batcher.inEngineThread()) {
+            batcher.write(channel, frame); // fan-out: one task per I/O loop, not one per watcher
+        } else {
+            channel.writeAndFlush(frame, channel.voidPromise());
+        }
     }
 
     @Override
@@ -36,6 +44,14 @@ final class WebSocketConnection extends NettyConnection {
             return;
         }
         closing = true;
+        if (batcher != null && batcher.inEngineThread()) {
+            batcher.afterQueuedWrites(() -> closeNow(code, reason)); // the error that explains it goes first
+        } else {
+            closeNow(code, reason);
+        }
+    }
+
+    private void closeNow(int code, String reason) {
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
         } else {

@@ -36,7 +36,8 @@ public final class WebSocketHandler extends ChannelInboundHandlerAdapter {
     public WebSocketHandler(Gateway gateway, io.netty.channel.Channel channel, BeaconMetrics metrics,
                             int messagesPerSecond, int burst) {
         this.gateway = gateway;
-        this.conn = new WebSocketConnection(channel, metrics, messagesPerSecond, burst, gateway.ticker().nanos());
+        this.conn = new WebSocketConnection(channel, metrics, messagesPerSecond, burst, gateway.ticker().nanos(),
+                gateway.batcher());
     }
 
     /** Called once the upgrade completed. */
