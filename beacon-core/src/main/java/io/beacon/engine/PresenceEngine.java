@@ -137,6 +137,17 @@ public final class PresenceEngine {
      * @param rooms       the token's {@code rooms} claim (exact ids and {@code prefix*})
      */
     public void hello(Connection conn, String userId, Device deviceClaim, List<String> rooms, ClientMessage.Hello hello) {
+        hello(conn, userId, deviceClaim, rooms, 0, hello);
+    }
+
+    /**
+     * As {@link #hello(Connection, String, Device, List, ClientMessage.Hello)}, for a token that expires at
+     * {@code tokenExpiresAtMillis} (epoch ms; {@code 0} or {@code Long.MAX_VALUE}: never). When it does,
+     * the connection gets {@code token_expired} and close 4002; the session lingers for the offline grace,
+     * so a client that reconnects with a fresh token and its resume token causes no offline flap.
+     */
+    public void hello(Connection conn, String userId, Device deviceClaim, List<String> rooms, long tokenExpiresAtMillis,
+                      ClientMessage.Hello hello) {
         if (conn.engineClosed) {
             return;
         }
@@ -149,6 +160,7 @@ public final class PresenceEngine {
         if (hello.resume() != null) {
             Session old = byResumeToken.get(hello.resume());
             if (old != null && old.userId().equals(userId) && old.state != Session.State.ENDED) {
+                armToken(old, tokenExpiresAtMillis);
                 resume(old, conn, hello);
                 return;
             }
@@ -171,7 +183,8 @@ public final class PresenceEngine {
         if (user.liveSessions++ == 0) {
             stats.onlineUsers++;
         }
-        wheel.scheduleAfter(s.liveness, pingAfterNanos);
+        armToken(s, tokenExpiresAtMillis);
+        scheduleLiveness(s, ticker.nanos() + pingAfterNanos);
         wheel.scheduleAfter(s.idleTimer, idleNanos);
         conn.send(welcome(hello.id(), s));
         if (user.seeded == null) {
@@ -208,7 +221,7 @@ public final class PresenceEngine {
         s.connection = conn;
         conn.session = s;
         setLive(s, true);
-        wheel.scheduleAfter(s.liveness, pingAfterNanos);
+        scheduleLiveness(s, ticker.nanos() + pingAfterNanos);
         if (!s.idle) {
             // the idle deadline may have passed (and been ignored) while the session lingered
             wheel.schedule(s.idleTimer, s.lastActiveNanos + idleNanos);
@@ -280,7 +293,15 @@ public final class PresenceEngine {
                 Connection c = s.connection;
                 long last = c.lastFrameNanos();
                 long silent = now - last;
-                if (silent >= ttlNanos) {
+                if (s.tokenExpires && now - s.tokenDeadline >= 0) {
+                    c.session = null;
+                    c.engineClosed = true;
+                    stats.connections--;
+                    c.send(Messages.error(null, ErrorCode.TOKEN_EXPIRED,
+                            "the token expired; reconnect with a fresh token and your resume token"));
+                    c.close(Connection.CLOSE_TOKEN_EXPIRED, "token expired");
+                    connectionEnded(s, ticker.millis());
+                } else if (silent >= ttlNanos) {
                     long endedAt = ticker.millis() - TimeUnit.NANOSECONDS.toMillis(silent);
                     c.session = null;
                     c.engineClosed = true;
@@ -290,15 +311,29 @@ public final class PresenceEngine {
                     connectionEnded(s, endedAt);
                 } else if (silent >= pingAfterNanos) {
                     c.ping();
-                    wheel.schedule(s.liveness, last + ttlNanos);
+                    scheduleLiveness(s, last + ttlNanos);
                 } else {
-                    wheel.schedule(s.liveness, last + pingAfterNanos);
+                    scheduleLiveness(s, last + pingAfterNanos);
                 }
             }
             case LINGERING -> endSession(s);
             case ENDED -> {
             }
         }
+    }
+
+    /** Remembers when the session's token expires (a deadline on the liveness timer). */
+    private void armToken(Session s, long expiresAtMillis) {
+        s.tokenExpires = expiresAtMillis > 0 && expiresAtMillis != Long.MAX_VALUE;
+        if (s.tokenExpires) {
+            long left = Math.max(0, Math.min(expiresAtMillis - ticker.millis(), TimeUnit.DAYS.toMillis(3650)));
+            s.tokenDeadline = ticker.nanos() + TimeUnit.MILLISECONDS.toNanos(left);
+        }
+    }
+
+    /** Schedules a live session's liveness check, no later than its token's expiry. */
+    private void scheduleLiveness(Session s, long deadline) {
+        wheel.schedule(s.liveness, s.tokenExpires && s.tokenDeadline - deadline < 0 ? s.tokenDeadline : deadline);
     }
 
     /** The grace ran out without a resume: the session is gone for good. */

@@ -29,6 +29,9 @@ final class Session {
     String activity;
     long activitySetAt;
     long activityExpiresAt;
+    /** Whether the session's token expires, and when (ticker nanos). */
+    boolean tokenExpires;
+    long tokenDeadline;
     /** Wall-clock ms at which the connection ended (meaningful while lingering). */
     long endedAtMillis;
 

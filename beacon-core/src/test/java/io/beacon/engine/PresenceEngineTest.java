@@ -402,6 +402,28 @@ class PresenceEngineTest {
     }
 
     @Test
+    void anExpiredTokenClosesTheConnectionWith4002AndAFreshTokenResumesWithoutAFlap() {
+        RecordingConnection w = watcherOf("bob");
+        RecordingConnection bob = h.healthy(new RecordingConnection());
+        bob.touch(h.ticker.nanos());
+        h.engine.connectionOpened(bob);
+        h.engine.hello(bob, "bob", null, List.of(), h.ticker.millis() + 60_000,
+                (io.beacon.protocol.ClientMessage.Hello) new io.beacon.protocol.ClientMessages(io.beacon.protocol.ProtocolLimits.DEFAULTS)
+                        .parse("{\"type\":\"hello\",\"token\":\"t\"}"));
+        String token = bob.last("welcome").get("resume_token").asText();
+        w.clear();
+        h.run(Duration.ofSeconds(59), Duration.ofMillis(500));
+        assertThat(bob.closeCode).isNull();
+        h.run(Duration.ofSeconds(2), Duration.ofMillis(100));
+        assertThat(bob.closeCode).isEqualTo(Connection.CLOSE_TOKEN_EXPIRED);
+        assertThat(bob.last("error").get("code").asText()).isEqualTo("token_expired");
+        RecordingConnection again = h.healthy(h.connect("bob", "web", token));
+        assertThat(again.last("welcome").get("session_id").asText()).isEqualTo(bob.last("welcome").get("session_id").asText());
+        h.run(Duration.ofMinutes(2), Duration.ofSeconds(1));
+        assertThat(w.received).as("no offline/online flap").isEmpty();
+    }
+
+    @Test
     void helloTimeoutClosesWith4001() {
         RecordingConnection c = new RecordingConnection();
         h.engine.connectionOpened(c);

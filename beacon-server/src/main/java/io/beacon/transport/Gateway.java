@@ -72,7 +72,7 @@ public final class Gateway {
     /** Starts or resumes the session of an authenticated connection. */
     public void hello(NettyConnection c, Principal p, ClientMessage.Hello hello) {
         Device claim = p.device() == null ? null : Device.fromWire(p.device());
-        engineThread.execute(() -> engine.hello(c, p.userId(), claim, p.rooms(), hello));
+        engineThread.execute(() -> engine.hello(c, p.userId(), claim, p.rooms(), p.expiresAtMillis(), hello));
     }
 
     /** Hands a message made by the transport itself (SSE query parameters) to the engine. */

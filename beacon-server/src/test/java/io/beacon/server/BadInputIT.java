@@ -161,6 +161,19 @@ class BadInputIT {
     }
 
     @Test
+    void aTokenThatExpiresDuringTheSessionClosesIt4002() {
+        WsClient c = WsClient.hello(f.port(), f.issuer.issue("carol", Duration.ofSeconds(30)), "web");
+        bystander.next("presence");
+        f.advance(Duration.ofSeconds(25)); // the JDK client answers the ping at 20 s by itself
+        assertThat(c.closeCode).isNotDone();
+        f.advance(Duration.ofSeconds(10));
+        assertThat(code(c.next("error"))).isEqualTo("token_expired");
+        assertThat(c.awaitClose()).isEqualTo(4002);
+        f.advance(Duration.ofSeconds(6));
+        assertThat(bystander.next("presence").get("status").asText()).as("gone after the grace").isEqualTo("offline");
+    }
+
+    @Test
     void messageRateIsLimitedPerConnection() {
         WsClient c = f.connect("mallory", "web");
         for (int i = 0; i < 30; i++) {
