@@ -156,7 +156,7 @@ class PresenceOverWebSocketIT {
 
     @Test
     void queryAndSelfView() {
-        WsClient bob = f.healthy(f.connect("bob", "web"));
+        WsClient bob = f.healthy(f.connectOnline("bob", "web"));
         bob.send("{\"type\":\"set_status\",\"id\":1,\"status\":\"invisible\"}");
         bob.next("ack");
         WsClient alice = f.connect("alice", "web");

@@ -90,6 +90,18 @@ final class ServerFixture implements AutoCloseable {
                 .until(() -> server.engine().stats().connections() < before);
     }
 
+    /**
+     * Connects and waits until the session is in the presence store: its first record waits for the
+     * user's settings, which the settings store reads on its own threads, so it lands a moment after
+     * the welcome.
+     */
+    WsClient connectOnline(String user, String device) {
+        WsClient c = connect(user, device);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                server.engine().read(user, java.util.List.of(user)).join().get(0).status() != io.beacon.presence.Status.OFFLINE);
+        return c;
+    }
+
     /** Waits until the engine processed everything queued so far. */
     void sync() {
         server.onEngineThread(() -> { });
