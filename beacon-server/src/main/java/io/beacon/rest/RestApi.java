@@ -17,8 +17,6 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -102,29 +100,12 @@ public final class RestApi {
 
     /** {@code POST /v1/presence/query}. */
     public void query(ChannelHandlerContext ctx, FullHttpRequest req) {
-        List<String> ids = new ArrayList<>();
+        List<String> ids;
         String viewer;
         try {
             JsonNode body = body(req);
-            for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-                String f = it.next();
-                if (!QUERY_FIELDS.contains(f)) {
-                    throw BeaconError.badRequest("unknown field \"" + f + "\"; expected user_ids and optionally viewer");
-                }
-            }
-            JsonNode arr = body.get("user_ids");
-            if (arr == null || !arr.isArray()) {
-                throw BeaconError.badRequest("\"user_ids\" must be an array of user ids");
-            }
-            if (arr.size() > maxIds) {
-                throw BeaconError.tooLarge("\"user_ids\" has " + arr.size() + " entries; the limit is " + maxIds + " per call");
-            }
-            for (int i = 0; i < arr.size(); i++) {
-                if (!arr.get(i).isTextual()) {
-                    throw BeaconError.badRequest("\"user_ids\"[" + i + "] must be a string");
-                }
-                ids.add(parser.checkUserId(arr.get(i).textValue(), "\"user_ids\"[" + i + "]"));
-            }
+            JsonBodies.onlyFields(body, QUERY_FIELDS, "");
+            ids = JsonBodies.userIds(body, "user_ids", true, maxIds, parser);
             JsonNode v = body.get("viewer");
             if (v != null && !v.isNull() && !v.isTextual()) {
                 throw BeaconError.badRequest("\"viewer\" must be a user id string");

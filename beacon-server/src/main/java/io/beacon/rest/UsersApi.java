@@ -19,9 +19,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -135,7 +132,7 @@ public final class UsersApi {
             if (!ls.isObject()) {
                 throw BeaconError.badRequest("\"last_seen\" must be an object {visibility?, precision?}");
             }
-            unknownFields(ls, LAST_SEEN_FIELDS, "last_seen.");
+            JsonBodies.onlyFields(ls, LAST_SEEN_FIELDS, "last_seen.");
             lastSeenVisibility = visibility(ls.get("visibility"), "last_seen.visibility");
             JsonNode p = ls.get("precision");
             if (p != null && !p.isNull()) {
@@ -225,42 +222,13 @@ public final class UsersApi {
     }
 
     private List<String> ids(JsonNode body, String field, boolean required) {
-        JsonNode arr = body.get(field);
-        if (arr == null || arr.isNull()) {
-            if (required) {
-                throw BeaconError.badRequest("missing field \"" + field + "\" (an array of user ids)");
-            }
-            return List.of();
-        }
-        if (!arr.isArray()) {
-            throw BeaconError.badRequest("\"" + field + "\" must be an array of user ids");
-        }
-        if (arr.size() > maxIds) {
-            throw BeaconError.tooLarge("\"" + field + "\" has " + arr.size() + " ids; the limit is " + maxIds + " per call");
-        }
-        LinkedHashSet<String> out = new LinkedHashSet<>();
-        for (int i = 0; i < arr.size(); i++) {
-            if (!arr.get(i).isTextual()) {
-                throw BeaconError.badRequest("\"" + field + "\"[" + i + "] must be a string");
-            }
-            out.add(parser.checkUserId(arr.get(i).textValue(), "\"" + field + "\"[" + i + "]"));
-        }
-        return new ArrayList<>(out);
+        return JsonBodies.userIds(body, field, required, maxIds, parser);
     }
 
     private static JsonNode body(FullHttpRequest req, Set<String> allowed) {
         JsonNode body = RestApi.body(req);
-        unknownFields(body, allowed, "");
+        JsonBodies.onlyFields(body, allowed, "");
         return body;
-    }
-
-    private static void unknownFields(JsonNode node, Set<String> allowed, String prefix) {
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!allowed.contains(f)) {
-                throw BeaconError.badRequest("unknown field \"" + prefix + f + "\"; expected " + new TreeSet<>(allowed));
-            }
-        }
     }
 
     private interface Writer {

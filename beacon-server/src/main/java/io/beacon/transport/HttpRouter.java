@@ -106,17 +106,18 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 }
             }
             default -> {
-                if (rawPath(req).startsWith("/v1/users/")) {
-                    String rest2 = rawPath(req).substring("/v1/users/".length());
+                String raw = rawPath(req); // ids arrive percent-encoded: split first, decode each segment once
+                if (raw.startsWith("/v1/users/")) {
+                    String rest2 = raw.substring("/v1/users/".length());
                     int slash = rest2.indexOf('/');
                     if (slash <= 0 || rest2.indexOf('/', slash + 1) >= 0) {
                         HttpResponses.error(ctx, req, BeaconError.notFound("no such endpoint: " + method + " " + path));
                     } else if (rest.authorized(ctx, req)) {
                         users.handle(ctx, req, decodeSegment(rest2.substring(0, slash)), decodeSegment(rest2.substring(slash + 1)));
                     }
-                } else if (rawPath(req).startsWith("/v1/presence/") && rawPath(req).indexOf('/', "/v1/presence/".length()) < 0) {
+                } else if (raw.startsWith("/v1/presence/") && raw.indexOf('/', "/v1/presence/".length()) < 0) {
                     if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
-                        String userId = decodeSegment(rawPath(req).substring("/v1/presence/".length()));
+                        String userId = decodeSegment(raw.substring("/v1/presence/".length()));
                         rest.getPresence(ctx, req, userId, query);
                     }
                 } else {
