@@ -45,6 +45,11 @@ public final class Scenarios {
         return p;
     }
 
+    /** The ring of the scenario's {@code sessions}, each seeing {@code contacts} neighbours. */
+    static int[][] ringContacts(Map<String, Object> p) {
+        return ringContacts(Scenario.intParam(p, "sessions"), Scenario.intParam(p, "contacts") / 2);
+    }
+
     static int[][] ringContacts(int n, int k) {
         int[][] c = new int[n][];
         for (int i = 0; i < n; i++) {
@@ -98,7 +103,7 @@ public final class Scenarios {
         }
 
         public int[][] contacts(Map<String, Object> p) {
-            return ringContacts(Scenario.intParam(p, "sessions"), Scenario.intParam(p, "contacts") / 2);
+            return ringContacts(p);
         }
 
         public Map<String, Object> run(PresenceSystem system, EventLoopGroup clients, Map<String, Object> p, Progress progress)
@@ -167,7 +172,7 @@ public final class Scenarios {
         }
 
         public int[][] contacts(Map<String, Object> p) {
-            return ringContacts(Scenario.intParam(p, "sessions"), Scenario.intParam(p, "contacts") / 2);
+            return ringContacts(p);
         }
 
         public Map<String, Object> run(PresenceSystem system, EventLoopGroup clients, Map<String, Object> p, Progress progress)
@@ -375,7 +380,7 @@ public final class Scenarios {
         }
 
         public int[][] contacts(Map<String, Object> p) {
-            return ringContacts(Scenario.intParam(p, "sessions"), Scenario.intParam(p, "contacts") / 2);
+            return ringContacts(p);
         }
 
         public Map<String, Object> run(PresenceSystem system, EventLoopGroup clients, Map<String, Object> p, Progress progress)
