@@ -16,6 +16,7 @@ public final class Channels {
         return "beacon:user:{" + userId + "}";
     }
 
+    /** A room's changes and signals; the room id is the hash tag, so a room lives on one shard. */
     public static String room(String roomId) {
         return "beacon:room:{" + roomId + "}";
     }

@@ -16,6 +16,13 @@ import java.util.Objects;
  *   <tr><td>helloTimeoutMs</td><td>{@value #DEFAULT_HELLO_TIMEOUT_MS}</td><td>a connection that has not said hello by then is closed (4001)</td></tr>
  *   <tr><td>maxSubscriptions</td><td>{@value #DEFAULT_MAX_SUBSCRIPTIONS}</td><td>subscriptions per session</td></tr>
  *   <tr><td>nodeId</td><td>random</td><td>this node's id in session records</td></tr>
+ *   <tr><td>roomLargeThreshold</td><td>{@value #DEFAULT_ROOM_LARGE_THRESHOLD}</td><td>members shown in a room's list; above it the room is large: the list is the first page, diffs are batched</td></tr>
+ *   <tr><td>roomBatchIntervalMs</td><td>{@value #DEFAULT_ROOM_BATCH_INTERVAL_MS}</td><td>a large room sends at most one diff per interval</td></tr>
+ *   <tr><td>roomMetaIntervalMs</td><td>{@value #DEFAULT_ROOM_META_INTERVAL_MS}</td><td>a member's meta is written at most once per interval (latest wins)</td></tr>
+ *   <tr><td>typingTimeoutMs</td><td>{@value #DEFAULT_TYPING_TIMEOUT_MS}</td><td>typing stops this long after the last typing signal</td></tr>
+ *   <tr><td>maxSignalsPerSecond</td><td>{@value #DEFAULT_MAX_SIGNALS_PER_SECOND}</td><td>signals per session, burst twice that</td></tr>
+ *   <tr><td>maxRoomsPerSession</td><td>{@value #DEFAULT_MAX_ROOMS_PER_SESSION}</td><td>rooms one session may be in</td></tr>
+ *   <tr><td>maxRoomMembers</td><td>{@value #DEFAULT_MAX_ROOM_MEMBERS}</td><td>users one room may hold</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -29,6 +36,13 @@ public final class EngineOptions {
     public static final long DEFAULT_IDLE_AFTER_MS = 300_000;
     public static final long DEFAULT_HELLO_TIMEOUT_MS = 10_000;
     public static final int DEFAULT_MAX_SUBSCRIPTIONS = 10_000;
+    public static final int DEFAULT_ROOM_LARGE_THRESHOLD = 200;
+    public static final long DEFAULT_ROOM_BATCH_INTERVAL_MS = 1_000;
+    public static final long DEFAULT_ROOM_META_INTERVAL_MS = 50;
+    public static final long DEFAULT_TYPING_TIMEOUT_MS = 6_000;
+    public static final int DEFAULT_MAX_SIGNALS_PER_SECOND = 10;
+    public static final int DEFAULT_MAX_ROOMS_PER_SESSION = 100;
+    public static final int DEFAULT_MAX_ROOM_MEMBERS = 100_000;
 
     private final long heartbeatIntervalMs;
     private final long sessionTtlMs;
@@ -37,6 +51,13 @@ public final class EngineOptions {
     private final long helloTimeoutMs;
     private final int maxSubscriptions;
     private final String nodeId;
+    private final int roomLargeThreshold;
+    private final long roomBatchIntervalMs;
+    private final long roomMetaIntervalMs;
+    private final long typingTimeoutMs;
+    private final int maxSignalsPerSecond;
+    private final int maxRoomsPerSession;
+    private final int maxRoomMembers;
 
     private EngineOptions(Builder b) {
         this.heartbeatIntervalMs = b.heartbeatIntervalMs;
@@ -46,6 +67,13 @@ public final class EngineOptions {
         this.helloTimeoutMs = b.helloTimeoutMs;
         this.maxSubscriptions = b.maxSubscriptions;
         this.nodeId = b.nodeId != null ? b.nodeId : Ids.random(9);
+        this.roomLargeThreshold = b.roomLargeThreshold;
+        this.roomBatchIntervalMs = b.roomBatchIntervalMs;
+        this.roomMetaIntervalMs = b.roomMetaIntervalMs;
+        this.typingTimeoutMs = b.typingTimeoutMs;
+        this.maxSignalsPerSecond = b.maxSignalsPerSecond;
+        this.maxRoomsPerSession = b.maxRoomsPerSession;
+        this.maxRoomMembers = b.maxRoomMembers;
     }
 
     public static EngineOptions create() {
@@ -84,6 +112,34 @@ public final class EngineOptions {
         return nodeId;
     }
 
+    public int roomLargeThreshold() {
+        return roomLargeThreshold;
+    }
+
+    public long roomBatchIntervalMs() {
+        return roomBatchIntervalMs;
+    }
+
+    public long roomMetaIntervalMs() {
+        return roomMetaIntervalMs;
+    }
+
+    public long typingTimeoutMs() {
+        return typingTimeoutMs;
+    }
+
+    public int maxSignalsPerSecond() {
+        return maxSignalsPerSecond;
+    }
+
+    public int maxRoomsPerSession() {
+        return maxRoomsPerSession;
+    }
+
+    public int maxRoomMembers() {
+        return maxRoomMembers;
+    }
+
     /** Builder of {@link EngineOptions}; every value is checked when set. */
     public static final class Builder {
         private long heartbeatIntervalMs = DEFAULT_HEARTBEAT_INTERVAL_MS;
@@ -93,6 +149,13 @@ public final class EngineOptions {
         private long helloTimeoutMs = DEFAULT_HELLO_TIMEOUT_MS;
         private int maxSubscriptions = DEFAULT_MAX_SUBSCRIPTIONS;
         private String nodeId;
+        private int roomLargeThreshold = DEFAULT_ROOM_LARGE_THRESHOLD;
+        private long roomBatchIntervalMs = DEFAULT_ROOM_BATCH_INTERVAL_MS;
+        private long roomMetaIntervalMs = DEFAULT_ROOM_META_INTERVAL_MS;
+        private long typingTimeoutMs = DEFAULT_TYPING_TIMEOUT_MS;
+        private int maxSignalsPerSecond = DEFAULT_MAX_SIGNALS_PER_SECOND;
+        private int maxRoomsPerSession = DEFAULT_MAX_ROOMS_PER_SESSION;
+        private int maxRoomMembers = DEFAULT_MAX_ROOM_MEMBERS;
 
         private Builder() {
         }
@@ -132,6 +195,41 @@ public final class EngineOptions {
 
         public Builder nodeId(String v) {
             this.nodeId = Objects.requireNonNull(v, "nodeId");
+            return this;
+        }
+
+        public Builder roomLargeThreshold(int v) {
+            this.roomLargeThreshold = (int) positive("roomLargeThreshold", v);
+            return this;
+        }
+
+        public Builder roomBatchIntervalMs(long v) {
+            this.roomBatchIntervalMs = positive("roomBatchIntervalMs", v);
+            return this;
+        }
+
+        public Builder roomMetaIntervalMs(long v) {
+            this.roomMetaIntervalMs = positive("roomMetaIntervalMs", v);
+            return this;
+        }
+
+        public Builder typingTimeoutMs(long v) {
+            this.typingTimeoutMs = positive("typingTimeoutMs", v);
+            return this;
+        }
+
+        public Builder maxSignalsPerSecond(int v) {
+            this.maxSignalsPerSecond = (int) positive("maxSignalsPerSecond", v);
+            return this;
+        }
+
+        public Builder maxRoomsPerSession(int v) {
+            this.maxRoomsPerSession = (int) positive("maxRoomsPerSession", v);
+            return this;
+        }
+
+        public Builder maxRoomMembers(int v) {
+            this.maxRoomMembers = (int) positive("maxRoomMembers", v);
             return this;
         }
 

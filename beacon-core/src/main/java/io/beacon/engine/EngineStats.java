@@ -13,6 +13,12 @@ public final class EngineStats {
     volatile long deliveries;
     volatile long resumes;
     volatile long expiredSessions;
+    volatile int rooms;
+    volatile int roomMembers;
+    volatile long roomChanges;
+    volatile long roomDiffs;
+    volatile long roomReloads;
+    volatile long signals;
 
     EngineStats() {
     }
@@ -55,5 +61,35 @@ public final class EngineStats {
     /** Sessions dropped because no frame arrived within the session TTL. */
     public long expiredSessions() {
         return expiredSessions;
+    }
+
+    /** Rooms with local members on this node. */
+    public int rooms() {
+        return rooms;
+    }
+
+    /** Local sessions in rooms (a session in three rooms counts three times). */
+    public int roomMembers() {
+        return roomMembers;
+    }
+
+    /** Room changes this node stored and published. */
+    public long roomChanges() {
+        return roomChanges;
+    }
+
+    /** {@code room_snapshot} and {@code room_diff} messages sent to local members. */
+    public long roomDiffs() {
+        return roomDiffs;
+    }
+
+    /** Times this node found it had missed a room change and reloaded the room from the store. */
+    public long roomReloads() {
+        return roomReloads;
+    }
+
+    /** Signals delivered to local members. */
+    public long signals() {
+        return signals;
     }
 }

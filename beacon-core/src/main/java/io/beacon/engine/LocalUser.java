@@ -14,7 +14,12 @@ final class LocalUser {
     java.util.concurrent.CompletableFuture<Void> seeded;
     /** Sessions in the live state (not lingering). */
     int liveSessions;
-    /** This node's subscription to the user's control channel (backend disconnects). */
+    /**
+     * Grows each time the user's privacy rules change: a room join that loaded the rules before a change
+     * and stored them after it sees the number moved and stores them again.
+     */
+    int rulesEpoch;
+    /** This node's subscription to the user's control channel (backend disconnects, settings changes). */
     io.beacon.bus.BusSubscription control;
 
     LocalUser(String userId) {

@@ -80,6 +80,9 @@ public final class PresenceEngine {
     private final EngineStats stats = new EngineStats();
     /** One listener object for every subscription of this node (not one lambda per subscription). */
     private final io.beacon.bus.BusListener busListener = this::onBusMessage;
+    /** The listener of users' control channels (backend disconnects, settings changes for rooms). */
+    private final io.beacon.bus.BusListener controlListener = this::onControlMessage;
+    private final Rooms rooms;
 
     public PresenceEngine(EngineOptions options, Ticker ticker, Executor executor, PresenceStore presenceStore,
                           SettingsStore settingsStore, Bus bus, Projection projection) {
@@ -95,6 +98,7 @@ public final class PresenceEngine {
         this.pingAfterNanos = ttlNanos / 2;
         this.graceNanos = TimeUnit.MILLISECONDS.toNanos(options.offlineGraceMs());
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(options.idleAfterMs());
+        this.rooms = new Rooms(this, options, ticker, wheel, executor, presenceStore, bus, projection, stats);
     }
 
     public EngineOptions options() {
@@ -161,6 +165,7 @@ public final class PresenceEngine {
             Session old = byResumeToken.get(hello.resume());
             if (old != null && old.userId().equals(userId) && old.state != Session.State.ENDED) {
                 armToken(old, tokenExpiresAtMillis);
+                old.roomClaim = rooms == null ? List.of() : rooms;
                 resume(old, conn, hello);
                 return;
             }
@@ -170,7 +175,7 @@ public final class PresenceEngine {
         if (user == null) {
             user = new LocalUser(userId);
             users.put(userId, user);
-            user.control = bus.subscribe(Channels.user(userId), busListener);
+            user.control = bus.subscribe(Channels.user(userId), controlListener);
         }
         Session s = new Session(this, Ids.random(12), user, device, ticker.millis(), rooms == null ? List.of() : rooms);
         s.resumeToken = Ids.random(18);
@@ -228,6 +233,7 @@ public final class PresenceEngine {
         }
         stats.resumes++;
         conn.send(welcome(hello.id(), s));
+        rooms.sessionResumed(s);
         if (s.subscriptionCount() > 0) {
             // anything sent while the link was down (or in flight when it broke) may be lost: a fresh snapshot
             List<Presence> views = new ArrayList<>(s.subscriptions.size());
@@ -346,6 +352,7 @@ public final class PresenceEngine {
             wheel.cancel(s.activityTimer);
         }
         byResumeToken.remove(s.resumeToken);
+        rooms.sessionEnded(s); // one leave per room, now that the grace is over: never a leave and a join
         LocalUser user = s.user;
         user.sessions.remove(s);
         if (user.sessions.isEmpty()) {
@@ -425,8 +432,10 @@ public final class PresenceEngine {
                 case ClientMessage.Subscribe m -> subscribe(s, m);
                 case ClientMessage.Unsubscribe m -> unsubscribe(s, m);
                 case ClientMessage.Query m -> query(s, m);
-                case ClientMessage.RoomCommand m ->
-                        throw BeaconError.unsupported("rooms are not available on this server yet (\"" + m.type() + "\")");
+                case ClientMessage.Join m -> rooms.join(s, m);
+                case ClientMessage.Leave m -> rooms.leave(s, m);
+                case ClientMessage.RoomMeta m -> rooms.meta(s, m);
+                case ClientMessage.Signal m -> rooms.signal(s, m);
             }
         } catch (BeaconError e) {
             s.send(Messages.error(msg.id(), e));
@@ -737,6 +746,16 @@ public final class PresenceEngine {
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
 
+    /**
+     * A page of a room's members, in the order they joined, as {@code viewerId} may see them
+     * ({@code null}: the backend, who sees everyone). Thread-safe: may be called from any thread.
+     *
+     * @param afterSeq the {@code nextAfter} of the previous page, or 0 for the first
+     */
+    public CompletableFuture<io.beacon.rooms.RoomPage> roomMembers(String room, String viewerId, long afterSeq, int limit) {
+        return rooms.members(room, viewerId, afterSeq, limit);
+    }
+
     // ------------------------------------------------------------------ privacy and backend control
 
     /**
@@ -748,6 +767,8 @@ public final class PresenceEngine {
     public void settingsChanged(String userId) {
         // on the presence channel, so that every node sees it before the version bump that follows
         bus.publish(Channels.presence(userId), new BusMessage.SettingsChanged(userId));
+        // and on the control channel, heard by the nodes holding the user's sessions: their rooms learn the new blocks
+        bus.publish(Channels.user(userId), new BusMessage.SettingsChanged(userId));
         // a user the presence store does not know yet is loaded first, so the bump cannot hide their durable state
         whenDone(settingsStore.get(userId), settings -> {
             update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), null, null);
@@ -865,6 +886,20 @@ public final class PresenceEngine {
             case BusMessage.PresenceChanged pc -> executor.execute(() -> deliver(pc.presence()));
             case BusMessage.SettingsChanged sc -> executor.execute(() -> onSettingsChanged(sc.userId()));
             case BusMessage.DisconnectUser du -> executor.execute(() -> disconnectLocal(du.userId()));
+            default -> LOG.log(System.Logger.Level.WARNING, "unexpected " + message.getClass().getSimpleName() + " on " + channel);
+        }
+    }
+
+    private void onControlMessage(String channel, BusMessage message) {
+        switch (message) {
+            case BusMessage.DisconnectUser du -> executor.execute(() -> disconnectLocal(du.userId()));
+            case BusMessage.SettingsChanged sc -> executor.execute(() -> {
+                LocalUser u = users.get(sc.userId());
+                if (u != null) {
+                    rooms.rulesChanged(u);
+                }
+            });
+            default -> LOG.log(System.Logger.Level.WARNING, "unexpected " + message.getClass().getSimpleName() + " on " + channel);
         }
     }
 
@@ -914,7 +949,7 @@ public final class PresenceEngine {
      * Runs {@code then} on the engine thread when {@code f} completes: at once when it already has
      * (the in-memory stores), else through the executor. Failures go to {@code onError}, or the log.
      */
-    private <T> void whenDone(CompletableFuture<T> f, Consumer<T> then, Consumer<Throwable> onError) {
+    <T> void whenDone(CompletableFuture<T> f, Consumer<T> then, Consumer<Throwable> onError) {
         if (f.isDone() && !f.isCompletedExceptionally()) {
             then.accept(f.join());
             return;

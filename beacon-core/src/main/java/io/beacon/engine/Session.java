@@ -19,7 +19,8 @@ final class Session {
     final LocalUser user;
     final Device device;
     final long connectedAtMillis;
-    final List<String> rooms;
+    /** The {@code rooms} claim of the token of the latest hello: the rooms this session may be in. */
+    List<String> roomClaim;
     String resumeToken;
     Connection connection;
     State state = State.LIVE;
@@ -37,6 +38,8 @@ final class Session {
 
     /** Target user ids this session watches; null until the first subscribe. */
     Set<String> subscriptions;
+    /** The rooms this session is in and its signal budget; null until the first join. */
+    SessionRooms rooms;
 
     final LivenessTimer liveness = new LivenessTimer();
     final IdleTimer idleTimer = new IdleTimer();
@@ -48,7 +51,7 @@ final class Session {
         this.user = user;
         this.device = device;
         this.connectedAtMillis = connectedAtMillis;
-        this.rooms = rooms;
+        this.roomClaim = rooms;
     }
 
     String userId() {

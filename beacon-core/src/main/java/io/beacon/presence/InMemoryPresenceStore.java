@@ -1,5 +1,10 @@
 package io.beacon.presence;
 
+import io.beacon.rooms.RoomChange;
+import io.beacon.rooms.RoomPage;
+import io.beacon.rooms.RoomRecord;
+import io.beacon.rooms.RoomState;
+import io.beacon.rooms.RoomUpdate;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -9,10 +14,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The embedded {@link PresenceStore}: one map on this node; every future is complete on return.
  * Records of users who went offline stay (a few hundred bytes each) so their last seen and version
- * survive until the process ends.
+ * survive until the process ends. Rooms are forgotten when their last member leaves.
  */
 public final class InMemoryPresenceStore implements PresenceStore {
     private final ConcurrentHashMap<String, UserRecord> records = new ConcurrentHashMap<>();
+    /** Rooms with at least one member; a record is mutated only inside the map's atomic compute. */
+    private final ConcurrentHashMap<String, RoomRecord> rooms = new ConcurrentHashMap<>();
 
     @Override
     public CompletableFuture<PresenceChange> update(String userId, PresenceUpdate update, long nowMillis) {
@@ -46,5 +53,36 @@ public final class InMemoryPresenceStore implements PresenceStore {
     public CompletableFuture<Map<String, SessionRecord>> sessions(String userId) {
         UserRecord r = records.get(userId);
         return CompletableFuture.completedFuture(r == null ? Map.of() : r.sessions());
+    }
+
+    @Override
+    public CompletableFuture<RoomChange> updateRoom(String room, RoomUpdate update, long nowMillis) {
+        RoomChange[] change = new RoomChange[1];
+        rooms.compute(room, (id, r) -> {
+            RoomRecord record = r == null ? new RoomRecord(id) : r;
+            change[0] = record.apply(update, nowMillis);
+            return record.isEmpty() ? null : record;
+        });
+        return CompletableFuture.completedFuture(change[0]);
+    }
+
+    @Override
+    public CompletableFuture<RoomState> room(String room) {
+        RoomState[] state = {RoomState.empty(room)};
+        rooms.computeIfPresent(room, (id, r) -> {
+            state[0] = r.state();
+            return r;
+        });
+        return CompletableFuture.completedFuture(state[0]);
+    }
+
+    @Override
+    public CompletableFuture<RoomPage> roomMembers(String room, long afterSeq, int limit) {
+        RoomPage[] page = {new RoomPage(room, 0, 0, java.util.List.of(), 0)};
+        rooms.computeIfPresent(room, (id, r) -> {
+            page[0] = r.page(afterSeq, limit);
+            return r;
+        });
+        return CompletableFuture.completedFuture(page[0]);
     }
 }

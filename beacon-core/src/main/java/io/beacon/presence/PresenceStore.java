@@ -1,12 +1,16 @@
 package io.beacon.presence;
 
+import io.beacon.rooms.RoomChange;
+import io.beacon.rooms.RoomPage;
+import io.beacon.rooms.RoomState;
+import io.beacon.rooms.RoomUpdate;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Where the sessions of every user and the resulting presence live: in memory on one node
- * ({@link InMemoryPresenceStore}), in Redis when several nodes share users.
+ * Where the sessions of every user and the resulting presence live, and who is in which room: in
+ * memory on one node ({@link InMemoryPresenceStore}), in Redis when several nodes share users.
  *
  * <h2>Contract</h2>
  * <ul>
@@ -18,6 +22,13 @@ import java.util.concurrent.CompletableFuture;
  *       user the store does not know. They never block the caller: results arrive through the future.</li>
  *   <li>Heartbeats never reach a store: a session's record holds only what changes rarely.</li>
  *   <li>Futures may complete on any thread (for the in-memory store, before the method returns).</li>
+ *   <li>{@link #updateRoom} applies one {@link RoomUpdate} to a room atomically, with the rules of
+ *       {@link io.beacon.rooms.RoomRecord#apply}: the room's version grows strictly, and only when it
+ *       changed; the change names the version it started from, so a reader can tell a missed change.
+ *       A join over the room's member limit changes nothing and says so. A room whose last member
+ *       left is forgotten.</li>
+ *   <li>{@link #room} and {@link #roomMembers} read a room consistently at one version: members in
+ *       the order they first joined, paged by that order.</li>
  * </ul>
  */
 public interface PresenceStore extends AutoCloseable {
@@ -32,6 +43,15 @@ public interface PresenceStore extends AutoCloseable {
 
     /** The session records of a user (live or inside the offline grace). */
     CompletableFuture<Map<String, SessionRecord>> sessions(String userId);
+
+    /** Applies {@code update} to {@code room}. {@code nowMillis} is wall-clock epoch ms. */
+    CompletableFuture<RoomChange> updateRoom(String room, RoomUpdate update, long nowMillis);
+
+    /** The whole room; version 0 and no members for a room nobody is in. */
+    CompletableFuture<RoomState> room(String room);
+
+    /** Up to {@code limit} members after the member with seq {@code afterSeq} (0: the first page). */
+    CompletableFuture<RoomPage> roomMembers(String room, long afterSeq, int limit);
 
     @Override
     default void close() {

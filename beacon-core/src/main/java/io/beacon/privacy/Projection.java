@@ -9,8 +9,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The one step every outbound presence goes through: what {@code viewer} may see of a stored
- * presence. Subscriptions, snapshots, queries, SSE and REST with a viewer all call it; nothing emits
- * presence around it.
+ * presence, and which room members and signals they are shown ({@link #showsRoomMember}).
+ * Subscriptions, snapshots, queries, room snapshots, diffs and signals, SSE and REST with a viewer all
+ * call it; nothing emits presence around it.
  *
  * <p>Projecting is split in two so that the hot path never waits: {@link #rules} loads what the
  * projection needs about a target (asynchronously, from the settings store), and {@link #project}
@@ -30,6 +31,15 @@ public interface Projection {
      * @return the view; {@link Presence#unknown} (version 0) when the viewer may not see the target
      */
     Presence project(String viewerId, Presence target, PrivacyRules rules);
+
+    /**
+     * Whether {@code viewerId} is shown {@code member} in a room they share, and the member's signals
+     * there: joining a room is an explicit act of being present, so visibility and invisibility do not
+     * hide a member, but blocks do (contract §3). A {@code null} viewer (the backend) sees everyone.
+     */
+    default boolean showsRoomMember(String viewerId, io.beacon.rooms.RoomMember member) {
+        return viewerId == null || viewerId.equals(member.userId()) || !member.blocks().contains(viewerId);
+    }
 
     /** The rules of several targets. */
     default CompletableFuture<Map<String, PrivacyRules>> rules(Collection<String> targetIds) {

@@ -78,7 +78,43 @@ public sealed interface ClientMessage {
         }
     }
 
-    /** A room message ({@code join}, {@code leave}, {@code room_meta}, {@code signal}) kept as raw JSON. */
-    record RoomCommand(String id, String type, String room, String json) implements ClientMessage {
+    /** @param meta compact JSON of an object, or {@code null} when the client gave none */
+    record Join(String id, String room, String meta) implements ClientMessage {
+        public String type() {
+            return "join";
+        }
+    }
+
+    record Leave(String id, String room) implements ClientMessage {
+        public String type() {
+            return "leave";
+        }
+    }
+
+    /** @param meta compact JSON of an object; replaces the session's meta in the room */
+    record RoomMeta(String id, String room, String meta) implements ClientMessage {
+        public String type() {
+            return "room_meta";
+        }
+    }
+
+    /**
+     * @param kind {@value #TYPING}, {@value #READ} or an app-defined kind
+     * @param data compact JSON or {@code null}; for {@value #TYPING} always {@link #TYPING_ON} or {@link #TYPING_OFF}
+     */
+    record Signal(String id, String room, String kind, String data) implements ClientMessage {
+        public static final String TYPING = "typing";
+        public static final String READ = "read";
+        public static final String TYPING_ON = "{\"typing\":true}";
+        public static final String TYPING_OFF = "{\"typing\":false}";
+
+        public String type() {
+            return "signal";
+        }
+
+        /** Whether this is a typing signal that says the user stopped typing. */
+        public boolean typingStopped() {
+            return TYPING.equals(kind) && TYPING_OFF.equals(data);
+        }
     }
 }

@@ -134,8 +134,21 @@ public final class ClientMessages {
             case "subscribe" -> new ClientMessage.Subscribe(id, userIds(root));
             case "unsubscribe" -> new ClientMessage.Unsubscribe(id, userIds(root));
             case "query" -> new ClientMessage.Query(id, userIds(root));
-            case "join", "leave", "room_meta", "signal" ->
-                    new ClientMessage.RoomCommand(id, type, requiredString(root, "room", ProtocolLimits.MAX_ROOM_ID_LENGTH), root.toString());
+            case "join" -> {
+                String room = room(root);
+                JsonNode meta = root.get("meta");
+                yield new ClientMessage.Join(id, room, meta == null || meta.isNull() ? null : meta(meta));
+            }
+            case "leave" -> new ClientMessage.Leave(id, room(root));
+            case "room_meta" -> {
+                String room = room(root);
+                JsonNode meta = root.get("meta");
+                if (meta == null) {
+                    throw BeaconError.badRequest("missing field \"meta\" (an object, or null to clear it)");
+                }
+                yield new ClientMessage.RoomMeta(id, room, meta.isNull() ? io.beacon.rooms.RoomSession.EMPTY_META : meta(meta));
+            }
+            case "signal" -> signal(root, id);
             case "welcome", "presence", "presence_snapshot", "room_snapshot", "room_diff", "ack", "error", "batch" ->
                     throw BeaconError.unsupported("\"" + type + "\" is a server message; clients may not send it");
             default -> throw BeaconError.unsupported("unknown message type \"" + abbreviate(type) + "\"");
@@ -165,6 +178,94 @@ public final class ClientMessages {
         }
         String resume = optionalString(root, "resume", ProtocolLimits.MAX_RESUME_LENGTH);
         return new ClientMessage.Hello(id, token, device, protocol, resume);
+    }
+
+    /** A room id: a non-empty string of at most {@value ProtocolLimits#MAX_ROOM_ID_LENGTH} chars. */
+    private static String room(JsonNode root) {
+        String room = requiredString(root, "room", ProtocolLimits.MAX_ROOM_ID_LENGTH);
+        return checkRoomId(room, "\"room\"");
+    }
+
+    /** Checks a room id from any source (protocol, SSE parameter, REST path). */
+    public static String checkRoomId(String room, String what) {
+        if (room.isEmpty()) {
+            throw BeaconError.badRequest(what + " must not be empty");
+        }
+        if (room.length() > ProtocolLimits.MAX_ROOM_ID_LENGTH) {
+            throw BeaconError.tooLarge(what + " is " + room.length() + " chars; the limit is " + ProtocolLimits.MAX_ROOM_ID_LENGTH);
+        }
+        return room;
+    }
+
+    /** A session's meta in a room: a JSON object, at most {@code maxMetaBytes} as compact JSON. */
+    private String meta(JsonNode meta) {
+        if (!meta.isObject()) {
+            throw BeaconError.badRequest("\"meta\" must be a JSON object, such as {\"mode\":\"viewing\"}");
+        }
+        String json = meta.toString();
+        int bytes = utf8Length(json);
+        if (bytes > limits.maxMetaBytes()) {
+            throw BeaconError.tooLarge("\"meta\" is " + bytes + " bytes as JSON; the limit is " + limits.maxMetaBytes());
+        }
+        return json;
+    }
+
+    private ClientMessage.Signal signal(JsonNode root, String id) {
+        String room = room(root);
+        String kind = requiredString(root, "kind", ProtocolLimits.MAX_SIGNAL_KIND_LENGTH);
+        if (kind.isEmpty() || !kind.chars().allMatch(ClientMessages::kindChar)) {
+            throw BeaconError.badRequest("\"kind\" must be 1.." + ProtocolLimits.MAX_SIGNAL_KIND_LENGTH
+                    + " chars of A-Z a-z 0-9 _ . : - (typing, read, or your own); was \"" + abbreviate(kind) + "\"");
+        }
+        JsonNode data = root.get("data");
+        boolean absent = data == null || data.isNull();
+        switch (kind) {
+            case ClientMessage.Signal.TYPING -> {
+                if (absent) {
+                    return new ClientMessage.Signal(id, room, kind, ClientMessage.Signal.TYPING_ON);
+                }
+                JsonNode t = data.get("typing");
+                if (!data.isObject() || data.size() != 1 || t == null || !t.isBoolean()) {
+                    throw BeaconError.badRequest("\"data\" of a typing signal must be absent (typing) or {\"typing\":false} (stopped)");
+                }
+                return new ClientMessage.Signal(id, room, kind, t.booleanValue() ? ClientMessage.Signal.TYPING_ON : ClientMessage.Signal.TYPING_OFF);
+            }
+            case ClientMessage.Signal.READ -> {
+                JsonNode marker = absent ? null : data.get("marker");
+                if (marker == null || !(marker.isTextual() || marker.isIntegralNumber() && marker.canConvertToLong())) {
+                    throw BeaconError.badRequest("a read signal needs \"data\": {\"marker\": <string or integer>}, the last item read");
+                }
+                if (marker.isTextual() && (marker.textValue().isEmpty() || marker.textValue().length() > ProtocolLimits.MAX_READ_MARKER_LENGTH)) {
+                    throw new BeaconError(marker.textValue().isEmpty() ? io.beacon.error.ErrorCode.BAD_REQUEST : io.beacon.error.ErrorCode.TOO_LARGE,
+                            "the read \"marker\" must be 1.." + ProtocolLimits.MAX_READ_MARKER_LENGTH + " chars");
+                }
+            }
+            default -> {
+            }
+        }
+        String json = absent ? null : data.toString();
+        if (json != null) {
+            int bytes = utf8Length(json);
+            if (bytes > limits.maxSignalBytes()) {
+                throw BeaconError.tooLarge("\"data\" is " + bytes + " bytes as JSON; the limit is " + limits.maxSignalBytes());
+            }
+        }
+        return new ClientMessage.Signal(id, room, kind, json);
+    }
+
+    private static boolean kindChar(int c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-';
+    }
+
+    private static int utf8Length(String s) {
+        int n = s.length();
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                n += c >= 0x800 && !Character.isSurrogate(c) ? 2 : 1;
+            }
+        }
+        return n;
     }
 
     private List<String> userIds(JsonNode root) {

@@ -7,6 +7,7 @@ import io.beacon.presence.CustomStatus;
 import io.beacon.presence.DeviceStatus;
 import io.beacon.presence.Presence;
 import io.beacon.presence.Status;
+import io.beacon.rooms.RoomMember;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -115,6 +116,125 @@ public final class Messages {
                 g.writeEndArray();
             }
         };
+    }
+
+    /**
+     * {@code room_snapshot}: the members a viewer is shown (the first {@code room_large_threshold} in
+     * join order), the room's member count as the viewer sees it, and the version diffs continue from.
+     *
+     * @param large  whether the room is above the threshold (members are then the first page only)
+     * @param typing users typing in the room now
+     */
+    public static ServerMessage roomSnapshot(String rawId, String room, List<RoomMember> members, int count, long version,
+                                             boolean large, List<String> typing) {
+        List<RoomMember> copy = List.copyOf(members);
+        List<String> typers = List.copyOf(typing);
+        return new ServerMessage() {
+            public String type() {
+                return "room_snapshot";
+            }
+
+            protected void writeFields(JsonGenerator g) throws IOException {
+                writeId(g, rawId);
+                g.writeStringField("room", room);
+                writeMembers(g, "members", copy);
+                g.writeNumberField("count", count);
+                g.writeNumberField("version", version);
+                if (large) {
+                    g.writeBooleanField("large", true);
+                }
+                if (!typers.isEmpty()) {
+                    g.writeArrayFieldStart("typing");
+                    for (String u : typers) {
+                        g.writeString(u);
+                    }
+                    g.writeEndArray();
+                }
+            }
+        };
+    }
+
+    /**
+     * {@code room_diff}: what changed in the members a viewer is shown, taking them from version
+     * {@code since} to {@code version}. {@code joins} and {@code updates} carry whole members (set them),
+     * {@code leaves} user ids (remove them).
+     */
+    public static ServerMessage roomDiff(String room, List<RoomMember> joins, List<String> leaves, List<RoomMember> updates,
+                                         int count, long since, long version, boolean large) {
+        List<RoomMember> j = List.copyOf(joins);
+        List<String> l = List.copyOf(leaves);
+        List<RoomMember> u = List.copyOf(updates);
+        return new ServerMessage() {
+            public String type() {
+                return "room_diff";
+            }
+
+            protected void writeFields(JsonGenerator g) throws IOException {
+                g.writeStringField("room", room);
+                writeMembers(g, "joins", j);
+                g.writeArrayFieldStart("leaves");
+                for (String id : l) {
+                    g.writeString(id);
+                }
+                g.writeEndArray();
+                writeMembers(g, "updates", u);
+                g.writeNumberField("count", count);
+                g.writeNumberField("since", since);
+                g.writeNumberField("version", version);
+                if (large) {
+                    g.writeBooleanField("large", true);
+                }
+            }
+        };
+    }
+
+    /** {@code signal}: an ephemeral room message from {@code userId}; {@code data} is compact JSON or null. */
+    public static ServerMessage signal(String room, String userId, String kind, String data) {
+        return new ServerMessage() {
+            public String type() {
+                return "signal";
+            }
+
+            protected void writeFields(JsonGenerator g) throws IOException {
+                g.writeStringField("room", room);
+                g.writeStringField("user_id", userId);
+                g.writeStringField("kind", kind);
+                if (data != null) {
+                    g.writeFieldName("data");
+                    g.writeRawValue(data);
+                }
+            }
+        };
+    }
+
+    /**
+     * {@code {"room":…,"count":…,"version":…,"members":[…],"next_cursor":…}}, for REST.
+     *
+     * @param nextCursor the cursor of the next page, or {@code null} on the last page
+     */
+    public static byte[] roomMembersPage(String room, int count, long version, List<RoomMember> members, String nextCursor) {
+        return encode(g -> {
+            g.writeStartObject();
+            g.writeStringField("room", room);
+            g.writeNumberField("count", count);
+            g.writeNumberField("version", version);
+            writeMembers(g, "members", members);
+            if (nextCursor == null) {
+                g.writeNullField("next_cursor");
+            } else {
+                g.writeStringField("next_cursor", nextCursor);
+            }
+            g.writeEndObject();
+        });
+    }
+
+    /** An array field of member objects, each copied from its cached JSON. */
+    private static void writeMembers(JsonGenerator g, String field, List<RoomMember> members) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (RoomMember m : members) {
+            g.writeRawValue(new RawJson(m.json()));
+        }
+        g.writeEndArray();
     }
 
     /** A presence as a standalone JSON object, for REST. */

@@ -6,7 +6,8 @@
  * thread. Keeping all deadlines in one structure, driven by one injectable {@link
  * io.beacon.time.Ticker}, makes the server's timing deterministic in tests: swap in a {@link
  * io.beacon.time.FakeTicker}, move it forward, call {@code advance()}, and exactly the timeouts
- * that are due fire, with no sleeps and no background threads.
+ * that are due fire, with no sleeps and no background threads. Rate limits are a
+ * {@link io.beacon.time.TokenBucket} refilled lazily from the same clock: no timer either.
  *
  * <p>Rules for the rest of the code base:
  *

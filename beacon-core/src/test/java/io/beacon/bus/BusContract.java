@@ -388,12 +388,20 @@ public abstract class BusContract {
         Presence minimal = Presence.unknown("bob");
         Presence approx = new Presence("carol", Status.OFFLINE, null, new CustomStatus("gone", null, 0), 0, "recently",
                 List.of(), 7, false);
+        io.beacon.rooms.RoomMember member = new io.beacon.rooms.RoomMember(odd, 42, java.util.Set.of("blocked-1", odd),
+                List.of(new io.beacon.rooms.RoomSession("s1", "node-a", Device.WEB, "{\"cursor\":{\"x\":1.5,\"y\":-2},\"t\":\"ü\"}", 1_700_000_000_000L),
+                        new io.beacon.rooms.RoomSession("s2", "node-b", Device.MOBILE, "{}", 1_700_000_000_001L)));
+        io.beacon.rooms.RoomChange change = new io.beacon.rooms.RoomChange("doc:{42}", io.beacon.rooms.RoomChange.Outcome.CHANGED,
+                1_700_000_000_000L, 1_700_000_000_007L, 3, List.of(member), List.of("gone-1", odd));
         List<BusMessage> sent = List.of(
                 new BusMessage.PresenceChanged(full),
                 new BusMessage.PresenceChanged(minimal),
                 new BusMessage.PresenceChanged(approx),
                 new BusMessage.SettingsChanged(odd),
-                new BusMessage.DisconnectUser(odd));
+                new BusMessage.DisconnectUser(odd),
+                new BusMessage.RoomChanged(change),
+                new BusMessage.RoomSignal("doc:{42}", odd, "s1", "read", "{\"marker\":\"m-1\"}"),
+                new BusMessage.RoomSignal("doc:{42}", "bob", "s2", "ping", null));
 
         sent.forEach(m -> bus.publish(ch, m));
         awaitUntil(sent.size() + " messages", () -> r.count() >= sent.size());

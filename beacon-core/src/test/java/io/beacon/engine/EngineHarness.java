@@ -41,12 +41,17 @@ public final class EngineHarness {
     }
 
     public RecordingConnection connect(String userId, String device, String resume) {
+        return connect(userId, device, resume, List.of());
+    }
+
+    /** Connects with a token whose {@code rooms} claim is {@code rooms}. */
+    public RecordingConnection connect(String userId, String device, String resume, List<String> rooms) {
         RecordingConnection c = new RecordingConnection();
         c.touch(ticker.nanos());
         engine.connectionOpened(c);
         String json = "{\"type\":\"hello\",\"token\":\"t\",\"device\":\"" + device + "\",\"protocol\":1"
                 + (resume == null ? "" : ",\"resume\":\"" + resume + "\"") + "}";
-        engine.hello(c, userId, null, List.of(), (ClientMessage.Hello) parser.parse(json));
+        engine.hello(c, userId, null, rooms, (ClientMessage.Hello) parser.parse(json));
         return c;
     }
 

@@ -514,10 +514,10 @@ class PresenceEngineTest {
     }
 
     @Test
-    void roomMessagesAreUnsupportedForNow() {
+    void aTokenWithoutARoomsClaimMayJoinNoRoom() {
         RecordingConnection c = h.connect("a", "web");
         h.send(c, "{\"type\":\"join\",\"id\":1,\"room\":\"doc:1\"}");
-        assertThat(c.last("error").get("code").asText()).isEqualTo("unsupported");
+        assertThat(c.last("error").get("code").asText()).isEqualTo("forbidden");
     }
 
     private void keepAlive(RecordingConnection c, Duration d) {

@@ -2,6 +2,12 @@ package io.beacon.presence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.beacon.rooms.RoomChange;
+import io.beacon.rooms.RoomMember;
+import io.beacon.rooms.RoomPage;
+import io.beacon.rooms.RoomSession;
+import io.beacon.rooms.RoomState;
+import io.beacon.rooms.RoomUpdate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -786,6 +792,210 @@ public abstract class PresenceStoreContract extends io.beacon.testing.StoreContr
             assertThat(cur.after().version()).as("versions are distinct").isGreaterThan(prev.after().version());
             assertThat(cur.before()).as("change %d starts where change %d ended", i, i - 1).isEqualTo(prev.after());
         }
+    }
+
+    // ------------------------------------------------------------------ rooms
+
+    private RoomChange room(String room, RoomUpdate u, long now) {
+        RoomChange c = await(store.updateRoom(room, u, now));
+        assertThat(c.room()).isEqualTo(room);
+        return c;
+    }
+
+    private static RoomSession rs(String sessionId, String node, String meta) {
+        return new RoomSession(sessionId, node, Device.WEB, meta, NOW);
+    }
+
+    private static RoomUpdate.Join join(String user, String sessionId) {
+        return new RoomUpdate.Join(user, rs(sessionId, "node-a", null), Set.of(), 1_000);
+    }
+
+    @Test
+    public void anEmptyRoomIsVersionZeroWithNoMembers() {
+        String r = user("room");
+        RoomState state = await(store.room(r));
+        assertThat(state.version()).isZero();
+        assertThat(state.members()).isEmpty();
+        RoomPage page = await(store.roomMembers(r, 0, 10));
+        assertThat(page.count()).isZero();
+        assertThat(page.members()).isEmpty();
+        assertThat(page.nextAfter()).isZero();
+    }
+
+    @Test
+    public void aJoinAddsAMemberWithItsSessionAndAVersionChain() {
+        String r = user("room");
+        String alice = user("alice");
+        RoomChange c = room(r, new RoomUpdate.Join(alice, rs("s1", "node-a", "{\"mode\":\"viewing\"}"), Set.of("x"), 10), NOW);
+
+        assertThat(c.outcome()).isEqualTo(RoomChange.Outcome.CHANGED);
+        assertThat(c.since()).isZero();
+        assertThat(c.version()).isGreaterThan(0);
+        assertThat(c.count()).isEqualTo(1);
+        assertThat(c.removed()).isEmpty();
+        RoomMember m = c.upserted().get(0);
+        assertThat(m.userId()).isEqualTo(alice);
+        assertThat(m.blocks()).containsExactly("x");
+        assertThat(m.sessions()).containsExactly(rs("s1", "node-a", "{\"mode\":\"viewing\"}"));
+        RoomState state = await(store.room(r));
+        assertThat(state.version()).isEqualTo(c.version());
+        assertThat(state.members()).containsExactly(m);
+
+        RoomChange next = room(r, join(user("bob"), "s2"), NOW);
+        assertThat(next.since()).isEqualTo(c.version());
+        assertThat(next.version()).isGreaterThan(c.version());
+        assertThat(next.count()).isEqualTo(2);
+    }
+
+    @Test
+    public void versionsFollowTheClockAndNeverGoBack() {
+        String r = user("room");
+        RoomChange a = room(r, join(user("a"), "s1"), NOW);
+        assertThat(a.version()).isEqualTo(NOW);
+        RoomChange b = room(r, join(user("b"), "s2"), NOW - 5_000); // a clock that went back
+        assertThat(b.version()).isEqualTo(NOW + 1);
+        RoomChange c = room(r, join(user("c"), "s3"), NOW + 60_000);
+        assertThat(c.version()).isEqualTo(NOW + 60_000);
+    }
+
+    @Test
+    public void aSecondSessionOfAMemberIsAnUpdateAndItsLeaveKeepsTheMember() {
+        String r = user("room");
+        String alice = user("alice");
+        RoomMember first = room(r, join(alice, "s1"), NOW).upserted().get(0);
+        RoomChange second = room(r, new RoomUpdate.Join(alice, new RoomSession("s2", "node-b", Device.MOBILE, null, NOW + 1), Set.of(), 1), NOW);
+
+        assertThat(second.outcome()).as("an existing member is not refused by the member limit").isEqualTo(RoomChange.Outcome.CHANGED);
+        RoomMember both = second.upserted().get(0);
+        assertThat(both.seq()).isEqualTo(first.seq());
+        assertThat(both.sessions()).extracting(RoomSession::sessionId).containsExactly("s1", "s2");
+
+        RoomChange leave = room(r, new RoomUpdate.Leave(alice, "s1"), NOW);
+        assertThat(leave.removed()).isEmpty();
+        assertThat(leave.upserted().get(0).sessions()).extracting(RoomSession::sessionId).containsExactly("s2");
+        assertThat(leave.count()).isEqualTo(1);
+    }
+
+    @Test
+    public void theLastSessionsLeaveRemovesTheMemberAndAnEmptyRoomIsForgotten() {
+        String r = user("room");
+        String alice = user("alice");
+        room(r, join(alice, "s1"), NOW);
+        RoomChange leave = room(r, new RoomUpdate.Leave(alice, "s1"), NOW);
+
+        assertThat(leave.removed()).containsExactly(alice);
+        assertThat(leave.upserted()).isEmpty();
+        assertThat(leave.count()).isZero();
+        assertThat(await(store.room(r)).members()).isEmpty();
+        assertThat(await(store.roomMembers(r, 0, 10)).count()).isZero();
+    }
+
+    @Test
+    public void updatesThatChangeNothingKeepTheVersion() {
+        String r = user("room");
+        String alice = user("alice");
+        RoomChange joined = room(r, join(alice, "s1"), NOW);
+        for (RoomUpdate u : List.of(new RoomUpdate.Leave(alice, "nope"), new RoomUpdate.Leave(user("stranger"), "s1"),
+                new RoomUpdate.SetMeta(alice, "s1", "{}"), new RoomUpdate.SetMeta(user("stranger"), "s1", "{\"a\":1}"),
+                new RoomUpdate.SetBlocks(alice, Set.of()), new RoomUpdate.RemoveNode("node-z"), join(alice, "s1"))) {
+            RoomChange c = room(r, u, NOW + 1);
+            assertThat(c.outcome()).as("%s", u).isEqualTo(RoomChange.Outcome.UNCHANGED);
+            assertThat(c.version()).isEqualTo(joined.version());
+            assertThat(c.since()).isEqualTo(joined.version());
+            assertThat(c.changed()).isFalse();
+        }
+        assertThat(await(store.room(r)).version()).isEqualTo(joined.version());
+    }
+
+    @Test
+    public void metaAndBlocksAreReplaced() {
+        String r = user("room");
+        String alice = user("alice");
+        room(r, join(alice, "s1"), NOW);
+        RoomChange meta = room(r, new RoomUpdate.SetMeta(alice, "s1", "{\"cursor\":{\"x\":4}}"), NOW);
+        assertThat(meta.upserted().get(0).session("s1").meta()).isEqualTo("{\"cursor\":{\"x\":4}}");
+        RoomChange blocks = room(r, new RoomUpdate.SetBlocks(alice, Set.of("b1", "b2")), NOW);
+        assertThat(blocks.upserted().get(0).blocks()).containsExactlyInAnyOrder("b1", "b2");
+        assertThat(await(store.room(r)).members().get(0).session("s1").meta()).isEqualTo("{\"cursor\":{\"x\":4}}");
+    }
+
+    @Test
+    public void aJoinOverTheMemberLimitIsRefusedAndChangesNothing() {
+        String r = user("room");
+        room(r, new RoomUpdate.Join(user("a"), rs("s1", "n", null), Set.of(), 2), NOW);
+        RoomChange two = room(r, new RoomUpdate.Join(user("b"), rs("s2", "n", null), Set.of(), 2), NOW);
+        RoomChange full = room(r, new RoomUpdate.Join(user("c"), rs("s3", "n", null), Set.of(), 2), NOW);
+
+        assertThat(full.outcome()).isEqualTo(RoomChange.Outcome.ROOM_FULL);
+        assertThat(full.version()).isEqualTo(two.version());
+        assertThat(full.count()).isEqualTo(2);
+        assertThat(await(store.room(r)).count()).isEqualTo(2);
+    }
+
+    @Test
+    public void removeNodeTakesOutOnlyThatNodesSessions() {
+        String r = user("room");
+        String alice = user("alice");
+        String bob = user("bob");
+        room(r, new RoomUpdate.Join(alice, rs("a1", "dead", null), Set.of(), 10), NOW);
+        room(r, new RoomUpdate.Join(alice, rs("a2", "live", null), Set.of(), 10), NOW);
+        room(r, new RoomUpdate.Join(bob, rs("b1", "dead", null), Set.of(), 10), NOW);
+
+        RoomChange c = room(r, new RoomUpdate.RemoveNode("dead"), NOW);
+        assertThat(c.removed()).containsExactly(bob);
+        assertThat(c.upserted()).hasSize(1);
+        assertThat(c.upserted().get(0).sessions()).extracting(RoomSession::sessionId).containsExactly("a2");
+        assertThat(c.count()).isEqualTo(1);
+    }
+
+    @Test
+    public void membersArePagedInJoinOrderAndARejoinerIsLast() {
+        String r = user("room");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(user("m" + i));
+            room(r, join(ids.get(i), "s" + i), NOW);
+        }
+        room(r, new RoomUpdate.Leave(ids.get(0), "s0"), NOW);
+        room(r, join(ids.get(0), "s0b"), NOW);
+
+        List<String> seen = new ArrayList<>();
+        long after = 0;
+        int pages = 0;
+        do {
+            RoomPage page = await(store.roomMembers(r, after, 3));
+            assertThat(page.count()).isEqualTo(7);
+            assertThat(page.members().size()).isLessThanOrEqualTo(3);
+            page.members().forEach(m -> seen.add(m.userId()));
+            after = page.nextAfter();
+            pages++;
+        } while (after != 0);
+        assertThat(pages).isEqualTo(3);
+        List<String> expected = new ArrayList<>(ids.subList(1, 7));
+        expected.add(ids.get(0));
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(await(store.room(r)).members()).extracting(RoomMember::userId).containsExactlyElementsOf(expected);
+        assertThat(await(store.roomMembers(r, 0, 7)).nextAfter()).as("an exact last page has no next").isZero();
+    }
+
+    @Test
+    public void concurrentJoinsOfOneRoomAreAllKeptWithDistinctVersions() throws Exception {
+        String r = user("room");
+        List<RoomChange> changes = new ArrayList<>();
+        List<PresenceChange> ignored = runConcurrently(4, 25, (t, i) -> {
+            RoomChange c = await(store.updateRoom(r, join(user("t" + t + "-" + i), "s" + t + "-" + i), NOW));
+            synchronized (changes) {
+                changes.add(c);
+            }
+            return new PresenceChange(Presence.unknown("x"), Presence.unknown("x"));
+        });
+        assertThat(ignored).hasSize(100);
+        assertThat(changes).allSatisfy(c -> assertThat(c.changed()).isTrue());
+        assertThat(changes.stream().map(RoomChange::version).distinct().count()).isEqualTo(100);
+        Set<Long> sinces = new HashSet<>();
+        changes.forEach(c -> sinces.add(c.since()));
+        assertThat(sinces).as("every change continues from a different version: a chain").hasSize(100);
+        assertThat(await(store.room(r)).count()).isEqualTo(100);
     }
 
     @FunctionalInterface

@@ -235,19 +235,43 @@ class ClientMessagesTest {
             assertThat(((ClientMessage.Subscribe) parse(msg)).userIds()).hasSize(ProtocolLimits.DEFAULT_MAX_USER_IDS);
         }
 
-        @ParameterizedTest
-        @ValueSource(strings = {"join", "leave", "room_meta", "signal"})
-        void roomCommandsKeepTheirRawJson(String type) throws Exception {
-            String text = "{\"type\":\"" + type + "\",\"id\":\"r1\",\"room\":\"doc:42\",\"meta\":{\"mode\":\"viewing\",\"cursor\":{\"x\":1,\"y\":2}},\"kind\":\"typing\",\"data\":[1,2]}";
-
-            ClientMessage.RoomCommand m = (ClientMessage.RoomCommand) parse(text);
-
-            assertThat(m.id()).isEqualTo("\"r1\"");
-            assertThat(m.type()).isEqualTo(type);
-            assertThat(m.room()).isEqualTo("doc:42");
-            assertThat(JSON.readTree(m.json())).isEqualTo(JSON.readTree(text));
+        @Test
+        void joinWithAndWithoutMeta() {
+            assertThat(q("{'type':'join','id':'r1','room':'doc:42','meta':{'mode':'viewing', 'cursor':{'x':1,'y':2}}}"))
+                    .isEqualTo(new ClientMessage.Join("\"r1\"", "doc:42", "{\"mode\":\"viewing\",\"cursor\":{\"x\":1,\"y\":2}}"));
+            assertThat(q("{'type':'join','room':'chat:7'}")).isEqualTo(new ClientMessage.Join(null, "chat:7", null));
+            assertThat(q("{'type':'join','room':'chat:7','meta':null}")).isEqualTo(new ClientMessage.Join(null, "chat:7", null));
         }
 
+        @Test
+        void leaveAndRoomMeta() {
+            assertThat(q("{'type':'leave','id':2,'room':'doc:42'}")).isEqualTo(new ClientMessage.Leave("2", "doc:42"));
+            assertThat(q("{'type':'room_meta','room':'doc:42','meta':{'cursor':{'x':3}}}"))
+                    .isEqualTo(new ClientMessage.RoomMeta(null, "doc:42", "{\"cursor\":{\"x\":3}}"));
+            assertThat(q("{'type':'room_meta','room':'doc:42','meta':null}")).isEqualTo(new ClientMessage.RoomMeta(null, "doc:42", "{}"));
+        }
+
+        @Test
+        void typingSignalsAreNormalized() {
+            assertThat(q("{'type':'signal','room':'chat:7','kind':'typing'}"))
+                    .isEqualTo(new ClientMessage.Signal(null, "chat:7", "typing", ClientMessage.Signal.TYPING_ON));
+            assertThat(q("{'type':'signal','room':'chat:7','kind':'typing','data':{'typing':true}}"))
+                    .isEqualTo(new ClientMessage.Signal(null, "chat:7", "typing", ClientMessage.Signal.TYPING_ON));
+            ClientMessage.Signal stop = (ClientMessage.Signal) q("{'type':'signal','room':'chat:7','kind':'typing','data':{'typing':false}}");
+            assertThat(stop.data()).isEqualTo("{\"typing\":false}");
+            assertThat(stop.typingStopped()).isTrue();
+        }
+
+        @Test
+        void readAndAppSignalsPassTheirData() {
+            assertThat(q("{'type':'signal','id':5,'room':'chat:7','kind':'read','data':{'marker':'m-1042'}}"))
+                    .isEqualTo(new ClientMessage.Signal("5", "chat:7", "read", "{\"marker\":\"m-1042\"}"));
+            assertThat(((ClientMessage.Signal) q("{'type':'signal','room':'chat:7','kind':'read','data':{'marker':1042,'at':1}}")).data())
+                    .isEqualTo("{\"marker\":1042,\"at\":1}");
+            assertThat(q("{'type':'signal','room':'g:1','kind':'game.move','data':[1, 2]}"))
+                    .isEqualTo(new ClientMessage.Signal(null, "g:1", "game.move", "[1,2]"));
+            assertThat(q("{'type':'signal','room':'g:1','kind':'ping'}")).isEqualTo(new ClientMessage.Signal(null, "g:1", "ping", null));
+        }
         @Test
         void unknownFieldsAreIgnored() {
             assertThat(q("{'type':'heartbeat','id':1,'future':{'nested':[1,2,{'x':null}]},'flag':true}"))
@@ -586,7 +610,57 @@ class ClientMessagesTest {
             String head = "{'type':'" + type + "','id':1";
             assertError(head + "}", ErrorCode.BAD_REQUEST, "1");
             assertError(head + ",'room':42}", ErrorCode.BAD_REQUEST, "1");
+            assertError(head + ",'room':''}", ErrorCode.BAD_REQUEST, "1");
             assertError(head + ",'room':'" + "r".repeat(ProtocolLimits.MAX_ROOM_ID_LENGTH + 1) + "'}", ErrorCode.TOO_LARGE, "1");
+        }
+
+        @Test
+        void metaMustBeAnObjectWithinTheLimit() {
+            assertError("{'type':'join','id':1,'room':'r','meta':'viewing'}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'join','id':1,'room':'r','meta':[1]}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'room_meta','id':2,'room':'r'}", ErrorCode.BAD_REQUEST, "2");
+            assertError("{'type':'room_meta','id':2,'room':'r','meta':7}", ErrorCode.BAD_REQUEST, "2");
+            String big = "{'type':'room_meta','id':3,'room':'r','meta':{'x':'" + "a".repeat(ProtocolLimits.DEFAULT_MAX_META_BYTES) + "'}}";
+            assertError(big, ErrorCode.TOO_LARGE, "3");
+            // exactly at the limit: {"x":"aaa…"} is 8 bytes of syntax
+            String atLimit = "{'type':'room_meta','room':'r','meta':{'x':'" + "a".repeat(ProtocolLimits.DEFAULT_MAX_META_BYTES - 8) + "'}}";
+            assertThat(((ClientMessage.RoomMeta) q(atLimit)).meta()).hasSize(ProtocolLimits.DEFAULT_MAX_META_BYTES);
+        }
+
+        @Test
+        void metaIsMeasuredInUtf8Bytes() {
+            // 400 three-byte characters are 1,200 bytes: over 1 KiB although only 400 chars
+            String text = "€".repeat(400);
+            ProtocolError e = error(parser, "{\"type\":\"join\",\"id\":1,\"room\":\"r\",\"meta\":{\"t\":\"" + text + "\"}}");
+            assertThat(e.code()).isEqualTo(ErrorCode.TOO_LARGE);
+            assertThat(e.getMessage()).contains("1208 bytes");
+        }
+
+        @Test
+        void signalKindsAndDataAreChecked() {
+            assertError("{'type':'signal','id':1,'room':'r'}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':''}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'has space'}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'" + "k".repeat(65) + "'}", ErrorCode.TOO_LARGE, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'typing','data':{'typing':'yes'}}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'typing','data':{'typing':true,'x':1}}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'read'}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'read','data':{'marker':{}}}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'read','data':{'marker':''}}", ErrorCode.BAD_REQUEST, "1");
+            assertError("{'type':'signal','id':1,'room':'r','kind':'read','data':{'marker':'" + "m".repeat(257) + "'}}",
+                    ErrorCode.TOO_LARGE, "1");
+            String big = "{'type':'signal','id':1,'room':'r','kind':'app','data':'" + "d".repeat(ProtocolLimits.DEFAULT_MAX_SIGNAL_BYTES) + "'}";
+            assertError(big, ErrorCode.TOO_LARGE, "1");
+        }
+
+        @Test
+        void roomLimitsAreConfigurable() {
+            ClientMessages tight = new ClientMessages(new ProtocolLimits(8, 3, 16, 8));
+            assertThat(error(tight, "{\"type\":\"join\",\"room\":\"r\",\"meta\":{\"mode\":\"editing\"}}").code())
+                    .isEqualTo(ErrorCode.TOO_LARGE);
+            assertThat(error(tight, "{\"type\":\"signal\",\"room\":\"r\",\"kind\":\"x\",\"data\":\"123456789\"}").code())
+                    .isEqualTo(ErrorCode.TOO_LARGE);
+            assertThat(tight.parse("{\"type\":\"join\",\"room\":\"r\",\"meta\":{\"m\":\"v\"}}")).isInstanceOf(ClientMessage.Join.class);
         }
 
         // ---------------------------------------------------------------- checkUserId

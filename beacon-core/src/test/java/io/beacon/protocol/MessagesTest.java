@@ -413,4 +413,59 @@ class MessagesTest {
 
         assertThat(text).contains("\"user_id\":\"zoë\"");
     }
+
+    // ------------------------------------------------------------------ rooms
+
+    private static final io.beacon.rooms.RoomMember ALICE = new io.beacon.rooms.RoomMember("alice", 1, java.util.Set.of("mallory"),
+            List.of(new io.beacon.rooms.RoomSession("s1", "node-a", Device.WEB, "{\"mode\":\"editing\",\"cursor\":{\"x\":1}}", T),
+                    new io.beacon.rooms.RoomSession("s2", "node-b", Device.MOBILE, null, T + 5)));
+
+    @Test
+    void aRoomMemberShowsItsSessionsButNeitherNodesNorBlocks() {
+        JsonNode m = tree(ALICE.json());
+        assertThat(m.toString()).isEqualTo("{\"user_id\":\"alice\",\"sessions\":["
+                + "{\"session_id\":\"s1\",\"device\":\"web\",\"meta\":{\"mode\":\"editing\",\"cursor\":{\"x\":1}},\"joined_at\":" + T + "},"
+                + "{\"session_id\":\"s2\",\"device\":\"mobile\",\"meta\":{},\"joined_at\":" + (T + 5) + "}]}");
+        assertThat(ALICE.json()).isSameAs(ALICE.json());
+    }
+
+    @Test
+    void roomSnapshotWithEveryField() {
+        JsonNode n = tree(Messages.roomSnapshot("\"j1\"", "doc:42", List.of(ALICE), 230, 77, true, List.of("bob")));
+        assertThat(fieldNames(n)).containsExactly("type", "id", "room", "members", "count", "version", "large", "typing");
+        assertThat(n.get("id").asText()).isEqualTo("j1");
+        assertThat(n.get("members").get(0)).isEqualTo(tree(ALICE.json()));
+        assertThat(n.get("count").asInt()).isEqualTo(230);
+        assertThat(n.get("typing").get(0).asText()).isEqualTo("bob");
+
+        JsonNode small = tree(Messages.roomSnapshot(null, "doc:42", List.of(), 0, 0, false, List.of()));
+        assertThat(fieldNames(small)).containsExactly("type", "room", "members", "count", "version");
+    }
+
+    @Test
+    void roomDiffCarriesSinceAndVersion() {
+        JsonNode n = tree(Messages.roomDiff("doc:42", List.of(ALICE), List.of("bob", "carol"), List.of(), 5, 70, 77, false));
+        assertThat(fieldNames(n)).containsExactly("type", "room", "joins", "leaves", "updates", "count", "since", "version");
+        assertThat(n.get("joins").get(0).get("user_id").asText()).isEqualTo("alice");
+        assertThat(n.get("leaves").toString()).isEqualTo("[\"bob\",\"carol\"]");
+        assertThat(n.get("updates")).isEmpty();
+        assertThat(n.get("since").asLong()).isEqualTo(70);
+        assertThat(tree(Messages.roomDiff("r", List.of(), List.of(), List.of(), 1, 1, 2, true)).get("large").asBoolean()).isTrue();
+    }
+
+    @Test
+    void signalsCarryTheirDataAsIs() {
+        assertThat(Messages.signal("chat:7", "bob", "read", "{\"marker\":\"m-1\"}").jsonString())
+                .isEqualTo("{\"type\":\"signal\",\"room\":\"chat:7\",\"user_id\":\"bob\",\"kind\":\"read\",\"data\":{\"marker\":\"m-1\"}}");
+        assertThat(Messages.signal("chat:7", "bob", "ping", null).jsonString())
+                .isEqualTo("{\"type\":\"signal\",\"room\":\"chat:7\",\"user_id\":\"bob\",\"kind\":\"ping\"}");
+    }
+
+    @Test
+    void theRestMembersPage() {
+        JsonNode n = tree(Messages.roomMembersPage("doc:42", 3, 9, List.of(ALICE), "1"));
+        assertThat(fieldNames(n)).containsExactly("room", "count", "version", "members", "next_cursor");
+        assertThat(n.get("next_cursor").asText()).isEqualTo("1");
+        assertThat(tree(Messages.roomMembersPage("doc:42", 1, 9, List.of(ALICE), null)).get("next_cursor").isNull()).isTrue();
+    }
 }

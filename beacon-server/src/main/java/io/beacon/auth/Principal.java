@@ -32,14 +32,7 @@ public record Principal(String userId, List<String> rooms, String device, long e
 
     /** Whether the token allows joining {@code room}: an exact entry or a matching {@code prefix*} pattern. */
     public boolean mayJoin(String room) {
-        for (String pattern : rooms) {
-            if (pattern.endsWith("*")
-                    ? room.startsWith(pattern.substring(0, pattern.length() - 1))
-                    : room.equals(pattern)) {
-                return true;
-            }
-        }
-        return false;
+        return io.beacon.rooms.RoomAccess.allows(rooms, room);
     }
 
     /** Whether the token carries an {@code exp}. */
@@ -58,11 +51,7 @@ public record Principal(String userId, List<String> rooms, String device, long e
 
     /** A non-empty id of at most {@value #MAX_ROOM_PATTERN_LENGTH} chars with {@code *} only at its end. */
     static boolean validRoomPattern(String pattern) {
-        if (pattern == null || pattern.isEmpty() || pattern.length() > MAX_ROOM_PATTERN_LENGTH) {
-            return false;
-        }
-        int star = pattern.indexOf('*');
-        return star < 0 || star == pattern.length() - 1;
+        return io.beacon.rooms.RoomAccess.validPattern(pattern);
     }
 
     static boolean validDevice(String device) {

@@ -32,7 +32,12 @@ import java.util.Optional;
  *   <tr><td>{@code idle_after_ms}</td><td>{@value #DEFAULT_IDLE_AFTER_MS}</td><td>no activity this long = idle</td></tr>
  *   <tr><td>{@code hello_timeout_ms}</td><td>{@value #DEFAULT_HELLO_TIMEOUT_MS}</td><td>time allowed for the first frame</td></tr>
  *   <tr><td>{@code default_visibility}</td><td>contacts</td><td>everyone | contacts | nobody</td></tr>
- *   <tr><td>{@code room_large_threshold}</td><td>{@value #DEFAULT_ROOM_LARGE_THRESHOLD}</td><td>members</td></tr>
+ *   <tr><td>{@code room_large_threshold}</td><td>{@value #DEFAULT_ROOM_LARGE_THRESHOLD}</td><td>members shown in a room's list; above it, batched diffs</td></tr>
+ *   <tr><td>{@code max_room_members}</td><td>{@value #DEFAULT_MAX_ROOM_MEMBERS}</td><td>users per room</td></tr>
+ *   <tr><td>{@code max_rooms_per_session}</td><td>{@value #DEFAULT_MAX_ROOMS_PER_SESSION}</td><td>rooms per session</td></tr>
+ *   <tr><td>{@code max_room_meta_bytes}</td><td>{@value #DEFAULT_MAX_ROOM_META_BYTES}</td><td>bytes of a session's meta in a room</td></tr>
+ *   <tr><td>{@code max_signal_bytes}</td><td>{@value #DEFAULT_MAX_SIGNAL_BYTES}</td><td>bytes of a signal's data</td></tr>
+ *   <tr><td>{@code max_signals_per_second}</td><td>{@value #DEFAULT_MAX_SIGNALS_PER_SECOND}</td><td>per session, burst = 2x</td></tr>
  *   <tr><td>{@code node_lease_ttl_ms}</td><td>{@value #DEFAULT_NODE_LEASE_TTL_MS}</td><td>cluster node lease</td></tr>
  *   <tr><td>{@code redis_url}</td><td>unset</td><td>{@code redis://host:port}, or comma-separated seeds with {@code redis_cluster}</td></tr>
  *   <tr><td>{@code redis_cluster}</td><td>{@value #DEFAULT_REDIS_CLUSTER}</td><td>true | false</td></tr>
@@ -71,7 +76,12 @@ public final class BeaconConfig {
     public static final long DEFAULT_IDLE_AFTER_MS = EngineOptions.DEFAULT_IDLE_AFTER_MS;
     public static final long DEFAULT_HELLO_TIMEOUT_MS = EngineOptions.DEFAULT_HELLO_TIMEOUT_MS;
     public static final Visibility DEFAULT_DEFAULT_VISIBILITY = Visibility.CONTACTS;
-    public static final int DEFAULT_ROOM_LARGE_THRESHOLD = 200;
+    public static final int DEFAULT_ROOM_LARGE_THRESHOLD = EngineOptions.DEFAULT_ROOM_LARGE_THRESHOLD;
+    public static final int DEFAULT_MAX_ROOM_MEMBERS = EngineOptions.DEFAULT_MAX_ROOM_MEMBERS;
+    public static final int DEFAULT_MAX_ROOMS_PER_SESSION = EngineOptions.DEFAULT_MAX_ROOMS_PER_SESSION;
+    public static final int DEFAULT_MAX_ROOM_META_BYTES = io.beacon.protocol.ProtocolLimits.DEFAULT_MAX_META_BYTES;
+    public static final int DEFAULT_MAX_SIGNAL_BYTES = io.beacon.protocol.ProtocolLimits.DEFAULT_MAX_SIGNAL_BYTES;
+    public static final int DEFAULT_MAX_SIGNALS_PER_SECOND = EngineOptions.DEFAULT_MAX_SIGNALS_PER_SECOND;
     public static final long DEFAULT_NODE_LEASE_TTL_MS = 5_000;
     public static final boolean DEFAULT_REDIS_CLUSTER = false;
     public static final int DEFAULT_MAX_SUBSCRIPTIONS = EngineOptions.DEFAULT_MAX_SUBSCRIPTIONS;
@@ -103,6 +113,11 @@ public final class BeaconConfig {
     private final long helloTimeoutMs;
     private final Visibility defaultVisibility;
     private final int roomLargeThreshold;
+    private final int maxRoomMembers;
+    private final int maxRoomsPerSession;
+    private final int maxRoomMetaBytes;
+    private final int maxSignalBytes;
+    private final int maxSignalsPerSecond;
     private final long nodeLeaseTtlMs;
     private final String redisUrl;
     private final List<String> redisUris;
@@ -128,6 +143,11 @@ public final class BeaconConfig {
         this.helloTimeoutMs = b.helloTimeoutMs;
         this.defaultVisibility = b.defaultVisibility;
         this.roomLargeThreshold = b.roomLargeThreshold;
+        this.maxRoomMembers = b.maxRoomMembers;
+        this.maxRoomsPerSession = b.maxRoomsPerSession;
+        this.maxRoomMetaBytes = b.maxRoomMetaBytes;
+        this.maxSignalBytes = b.maxSignalBytes;
+        this.maxSignalsPerSecond = b.maxSignalsPerSecond;
         this.nodeLeaseTtlMs = b.nodeLeaseTtlMs;
         this.redisUrl = b.redisUrl;
         this.redisUris = redisUris;
@@ -166,6 +186,11 @@ public final class BeaconConfig {
         b.helloTimeoutMs = helloTimeoutMs;
         b.defaultVisibility = defaultVisibility;
         b.roomLargeThreshold = roomLargeThreshold;
+        b.maxRoomMembers = maxRoomMembers;
+        b.maxRoomsPerSession = maxRoomsPerSession;
+        b.maxRoomMetaBytes = maxRoomMetaBytes;
+        b.maxSignalBytes = maxSignalBytes;
+        b.maxSignalsPerSecond = maxSignalsPerSecond;
         b.nodeLeaseTtlMs = nodeLeaseTtlMs;
         b.redisUrl = redisUrl;
         b.redisCluster = redisCluster;
@@ -229,6 +254,26 @@ public final class BeaconConfig {
 
     public int roomLargeThreshold() {
         return roomLargeThreshold;
+    }
+
+    public int maxRoomMembers() {
+        return maxRoomMembers;
+    }
+
+    public int maxRoomsPerSession() {
+        return maxRoomsPerSession;
+    }
+
+    public int maxRoomMetaBytes() {
+        return maxRoomMetaBytes;
+    }
+
+    public int maxSignalBytes() {
+        return maxSignalBytes;
+    }
+
+    public int maxSignalsPerSecond() {
+        return maxSignalsPerSecond;
     }
 
     public long nodeLeaseTtlMs() {
@@ -357,6 +402,11 @@ public final class BeaconConfig {
         private long helloTimeoutMs = DEFAULT_HELLO_TIMEOUT_MS;
         private Visibility defaultVisibility = DEFAULT_DEFAULT_VISIBILITY;
         private int roomLargeThreshold = DEFAULT_ROOM_LARGE_THRESHOLD;
+        private int maxRoomMembers = DEFAULT_MAX_ROOM_MEMBERS;
+        private int maxRoomsPerSession = DEFAULT_MAX_ROOMS_PER_SESSION;
+        private int maxRoomMetaBytes = DEFAULT_MAX_ROOM_META_BYTES;
+        private int maxSignalBytes = DEFAULT_MAX_SIGNAL_BYTES;
+        private int maxSignalsPerSecond = DEFAULT_MAX_SIGNALS_PER_SECOND;
         private long nodeLeaseTtlMs = DEFAULT_NODE_LEASE_TTL_MS;
         private String redisUrl;
         private boolean redisCluster = DEFAULT_REDIS_CLUSTER;
@@ -430,6 +480,31 @@ public final class BeaconConfig {
 
         public Builder roomLargeThreshold(int roomLargeThreshold) {
             this.roomLargeThreshold = roomLargeThreshold;
+            return this;
+        }
+
+        public Builder maxRoomMembers(int maxRoomMembers) {
+            this.maxRoomMembers = maxRoomMembers;
+            return this;
+        }
+
+        public Builder maxRoomsPerSession(int maxRoomsPerSession) {
+            this.maxRoomsPerSession = maxRoomsPerSession;
+            return this;
+        }
+
+        public Builder maxRoomMetaBytes(int maxRoomMetaBytes) {
+            this.maxRoomMetaBytes = maxRoomMetaBytes;
+            return this;
+        }
+
+        public Builder maxSignalBytes(int maxSignalBytes) {
+            this.maxSignalBytes = maxSignalBytes;
+            return this;
+        }
+
+        public Builder maxSignalsPerSecond(int maxSignalsPerSecond) {
+            this.maxSignalsPerSecond = maxSignalsPerSecond;
             return this;
         }
 
@@ -519,6 +594,15 @@ public final class BeaconConfig {
                 throw ConfigKey.DEFAULT_VISIBILITY.invalid("");
             }
             checkPositive(ConfigKey.ROOM_LARGE_THRESHOLD, roomLargeThreshold);
+            checkPositive(ConfigKey.MAX_ROOM_MEMBERS, maxRoomMembers);
+            checkPositive(ConfigKey.MAX_ROOMS_PER_SESSION, maxRoomsPerSession);
+            if (maxRoomMetaBytes < 2) {
+                throw ConfigKey.MAX_ROOM_META_BYTES.invalid(maxRoomMetaBytes);
+            }
+            if (maxSignalBytes < 2) {
+                throw ConfigKey.MAX_SIGNAL_BYTES.invalid(maxSignalBytes);
+            }
+            checkPositive(ConfigKey.MAX_SIGNALS_PER_SECOND, maxSignalsPerSecond);
             checkDuration(ConfigKey.NODE_LEASE_TTL_MS, nodeLeaseTtlMs, 1);
             List<String> uris = redisUris();
             if (redisCluster && redisUrl == null) {

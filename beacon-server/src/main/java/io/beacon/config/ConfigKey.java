@@ -41,7 +41,18 @@ public enum ConfigKey {
     DEFAULT_VISIBILITY("default_visibility", BeaconConfig.DEFAULT_DEFAULT_VISIBILITY.wire(),
             "who may see a user's presence unless the user chose otherwise", "one of everyone, contacts, nobody"),
     ROOM_LARGE_THRESHOLD("room_large_threshold", String.valueOf(BeaconConfig.DEFAULT_ROOM_LARGE_THRESHOLD),
-            "rooms above this many members get paged snapshots and batched diffs", "a positive integer"),
+            "members shown in a room's list; above this many the list is the first page and diffs are batched once a second",
+            "a positive integer"),
+    MAX_ROOM_MEMBERS("max_room_members", String.valueOf(BeaconConfig.DEFAULT_MAX_ROOM_MEMBERS),
+            "most users one room may hold; a join over it is refused with too_large", "a positive integer"),
+    MAX_ROOMS_PER_SESSION("max_rooms_per_session", String.valueOf(BeaconConfig.DEFAULT_MAX_ROOMS_PER_SESSION),
+            "most rooms one session may be in", "a positive integer"),
+    MAX_ROOM_META_BYTES("max_room_meta_bytes", String.valueOf(BeaconConfig.DEFAULT_MAX_ROOM_META_BYTES),
+            "largest meta of a session in a room, in bytes of compact JSON", "an integer 2.." + Integer.MAX_VALUE),
+    MAX_SIGNAL_BYTES("max_signal_bytes", String.valueOf(BeaconConfig.DEFAULT_MAX_SIGNAL_BYTES),
+            "largest data of a room signal, in bytes of compact JSON", "an integer 2.." + Integer.MAX_VALUE),
+    MAX_SIGNALS_PER_SECOND("max_signals_per_second", String.valueOf(BeaconConfig.DEFAULT_MAX_SIGNALS_PER_SECOND),
+            "room signals (typing, read, app kinds) per session per second, burst = 2x", "a positive integer"),
     NODE_LEASE_TTL_MS("node_lease_ttl_ms", String.valueOf(BeaconConfig.DEFAULT_NODE_LEASE_TTL_MS),
             "cluster mode: a node whose lease is not renewed for this long is considered dead", positiveMillis()),
     REDIS_URL("redis_url", null,
@@ -181,6 +192,11 @@ public enum ConfigKey {
             case HELLO_TIMEOUT_MS -> builder.helloTimeoutMs(parseLong(v));
             case DEFAULT_VISIBILITY -> builder.defaultVisibility(parseVisibility(v));
             case ROOM_LARGE_THRESHOLD -> builder.roomLargeThreshold(parseInt(v));
+            case MAX_ROOM_MEMBERS -> builder.maxRoomMembers(parseInt(v));
+            case MAX_ROOMS_PER_SESSION -> builder.maxRoomsPerSession(parseInt(v));
+            case MAX_ROOM_META_BYTES -> builder.maxRoomMetaBytes(parseInt(v));
+            case MAX_SIGNAL_BYTES -> builder.maxSignalBytes(parseInt(v));
+            case MAX_SIGNALS_PER_SECOND -> builder.maxSignalsPerSecond(parseInt(v));
             case NODE_LEASE_TTL_MS -> builder.nodeLeaseTtlMs(parseLong(v));
             case REDIS_URL -> builder.redisUrl(v);
             case REDIS_CLUSTER -> builder.redisCluster(parseBoolean(v));
@@ -209,6 +225,11 @@ public enum ConfigKey {
             case HELLO_TIMEOUT_MS -> config.helloTimeoutMs();
             case DEFAULT_VISIBILITY -> config.defaultVisibility().wire();
             case ROOM_LARGE_THRESHOLD -> config.roomLargeThreshold();
+            case MAX_ROOM_MEMBERS -> config.maxRoomMembers();
+            case MAX_ROOMS_PER_SESSION -> config.maxRoomsPerSession();
+            case MAX_ROOM_META_BYTES -> config.maxRoomMetaBytes();
+            case MAX_SIGNAL_BYTES -> config.maxSignalBytes();
+            case MAX_SIGNALS_PER_SECOND -> config.maxSignalsPerSecond();
             case NODE_LEASE_TTL_MS -> config.nodeLeaseTtlMs();
             case REDIS_URL -> config.redisUrl().orElse(null);
             case REDIS_CLUSTER -> config.redisCluster();

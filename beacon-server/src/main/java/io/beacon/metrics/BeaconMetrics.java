@@ -29,6 +29,12 @@ import java.util.concurrent.atomic.LongAdder;
  *   <tr><td>beacon_sessions_resumed_total</td><td>counter: resumes inside the grace</td></tr>
  *   <tr><td>beacon_sessions_expired_total</td><td>counter: sessions dropped by the TTL</td></tr>
  *   <tr><td>beacon_errors_total</td><td>counter: error messages sent to clients</td></tr>
+ *   <tr><td>beacon_rooms</td><td>gauge: rooms with local members</td></tr>
+ *   <tr><td>beacon_room_members</td><td>gauge: local sessions in rooms</td></tr>
+ *   <tr><td>beacon_room_changes_total</td><td>counter: room changes stored and published</td></tr>
+ *   <tr><td>beacon_room_messages_total</td><td>counter: room snapshots and diffs sent</td></tr>
+ *   <tr><td>beacon_room_reloads_total</td><td>counter: rooms reloaded after a missed change</td></tr>
+ *   <tr><td>beacon_signals_total</td><td>counter: room signals delivered</td></tr>
  * </table>
  */
 public final class BeaconMetrics {
@@ -49,6 +55,12 @@ public final class BeaconMetrics {
         FunctionCounter.builder("beacon.presence.deliveries", stats, EngineStats::deliveries).description("presence updates delivered to subscribers").register(registry);
         FunctionCounter.builder("beacon.sessions.resumed", stats, EngineStats::resumes).description("sessions resumed inside the offline grace").register(registry);
         FunctionCounter.builder("beacon.sessions.expired", stats, EngineStats::expiredSessions).description("sessions dropped after the session TTL").register(registry);
+        Gauge.builder("beacon.rooms", stats, EngineStats::rooms).description("rooms with local members").register(registry);
+        Gauge.builder("beacon.room.members", stats, EngineStats::roomMembers).description("local sessions in rooms").register(registry);
+        FunctionCounter.builder("beacon.room.changes", stats, EngineStats::roomChanges).description("room changes stored and published").register(registry);
+        FunctionCounter.builder("beacon.room.messages", stats, EngineStats::roomDiffs).description("room snapshots and diffs sent").register(registry);
+        FunctionCounter.builder("beacon.room.reloads", stats, EngineStats::roomReloads).description("rooms reloaded after a missed change").register(registry);
+        FunctionCounter.builder("beacon.signals", stats, EngineStats::signals).description("room signals delivered").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);

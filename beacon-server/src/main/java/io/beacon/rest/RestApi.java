@@ -29,6 +29,8 @@ import java.util.function.BooleanSupplier;
  *   <caption>Endpoints</caption>
  *   <tr><td>{@code GET /v1/presence/{user_id}[?viewer=]}</td><td>one presence</td></tr>
  *   <tr><td>{@code POST /v1/presence/query {user_ids, viewer?}}</td><td>{@code {presences:[…]}}</td></tr>
+ *   <tr><td>{@code GET /v1/rooms/{room}/members[?limit=&cursor=&viewer=]}</td><td>one page of members in join order:
+ *       {@code {room, count, version, members:[…], next_cursor}}</td></tr>
  *   <tr><td>{@code GET /healthz}</td><td>200 while the process serves</td></tr>
  *   <tr><td>{@code GET /readyz}</td><td>200 when ready for traffic, else 503</td></tr>
  *   <tr><td>{@code GET /metrics}</td><td>Prometheus text format</td></tr>
@@ -84,8 +86,7 @@ public final class RestApi {
 
     /** {@code GET /v1/presence/{user_id}}. */
     public void getPresence(ChannelHandlerContext ctx, FullHttpRequest req, String userId, QueryStringDecoder query) {
-        List<String> viewerParam = query.parameters().get("viewer");
-        String viewer = viewerParam == null || viewerParam.isEmpty() ? null : viewerParam.get(0);
+        String viewer = param(query, "viewer");
         try {
             parser.checkUserId(userId, "user id");
             if (viewer != null) {
@@ -116,6 +117,63 @@ public final class RestApi {
             return;
         }
         reply(ctx, req, engine.read(viewer, ids).thenApply(Messages::presenceList), STORE_FAILED);
+    }
+
+    /** Members per page of {@code GET /v1/rooms/{room}/members} unless {@code limit} says otherwise. */
+    public static final int DEFAULT_MEMBERS_LIMIT = 100;
+    /** The most members one page may hold. */
+    public static final int MAX_MEMBERS_LIMIT = 1000;
+
+    /** {@code GET /v1/rooms/{room}/members?limit&cursor&viewer}. */
+    public void roomMembers(ChannelHandlerContext ctx, FullHttpRequest req, String room, QueryStringDecoder query) {
+        int limit;
+        long after;
+        String viewer;
+        try {
+            ClientMessages.checkRoomId(room, "room id");
+            String limitParam = param(query, "limit");
+            limit = DEFAULT_MEMBERS_LIMIT;
+            if (limitParam != null) {
+                try {
+                    limit = Integer.parseInt(limitParam);
+                } catch (NumberFormatException e) {
+                    limit = -1;
+                }
+                if (limit < 1 || limit > MAX_MEMBERS_LIMIT) {
+                    throw BeaconError.badRequest("limit must be an integer 1.." + MAX_MEMBERS_LIMIT + ", was \"" + abbreviate(limitParam) + "\"");
+                }
+            }
+            String cursor = param(query, "cursor");
+            after = 0;
+            if (cursor != null) {
+                try {
+                    after = Long.parseLong(cursor);
+                } catch (NumberFormatException e) {
+                    after = -1;
+                }
+                if (after < 1) {
+                    throw BeaconError.badRequest("cursor must be the next_cursor of a previous page, was \"" + abbreviate(cursor) + "\"");
+                }
+            }
+            viewer = param(query, "viewer");
+            if (viewer != null) {
+                parser.checkUserId(viewer, "viewer");
+            }
+        } catch (BeaconError e) {
+            HttpResponses.error(ctx, req, e);
+            return;
+        }
+        reply(ctx, req, engine.roomMembers(room, viewer, after, limit).thenApply(page -> Messages.roomMembersPage(page.room(), page.count(),
+                page.version(), page.members(), page.nextAfter() == 0 ? null : Long.toString(page.nextAfter()))), STORE_FAILED);
+    }
+
+    private static String param(QueryStringDecoder query, String name) {
+        List<String> values = query.parameters().get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "…";
     }
 
     static JsonNode body(FullHttpRequest req) {

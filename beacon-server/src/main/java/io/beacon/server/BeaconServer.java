@@ -101,6 +101,10 @@ public final class BeaconServer implements AutoCloseable {
                 .idleAfterMs(config.idleAfterMs())
                 .helloTimeoutMs(config.helloTimeoutMs())
                 .maxSubscriptions(config.maxSubscriptions())
+                .roomLargeThreshold(config.roomLargeThreshold())
+                .maxRoomMembers(config.maxRoomMembers())
+                .maxRoomsPerSession(config.maxRoomsPerSession())
+                .maxSignalsPerSecond(config.maxSignalsPerSecond())
                 .build();
         this.engine = new PresenceEngine(options, ticker, engineLoop, presenceStore, settingsStore, bus,
                 new PrivacyProjection(settingsStore, config.defaultVisibility(), ticker::millis));
@@ -113,7 +117,8 @@ public final class BeaconServer implements AutoCloseable {
 
     /** Binds the port and starts serving. */
     public BeaconServer start() throws InterruptedException {
-        ClientMessages parser = new ClientMessages(new ProtocolLimits(ProtocolLimits.DEFAULT_MAX_USER_ID_LENGTH, config.maxSubscriptions()));
+        ClientMessages parser = new ClientMessages(new ProtocolLimits(ProtocolLimits.DEFAULT_MAX_USER_ID_LENGTH, config.maxSubscriptions(),
+                config.maxRoomMetaBytes(), config.maxSignalBytes()));
         TokenVerifier verifier = new TokenVerifier(jwtSecret, ticker::millis);
         Gateway gateway = new Gateway(engine, engineLoop, verifier, parser, metrics, ticker);
         int rate = config.maxMessagesPerSecond();

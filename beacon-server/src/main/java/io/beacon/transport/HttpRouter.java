@@ -115,6 +115,13 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                     } else if (rest.authorized(ctx, req)) {
                         users.handle(ctx, req, decodeSegment(rest2.substring(0, slash)), decodeSegment(rest2.substring(slash + 1)));
                     }
+                } else if (raw.startsWith("/v1/rooms/") && raw.endsWith("/members")
+                        && raw.indexOf('/', "/v1/rooms/".length()) == raw.length() - "/members".length()
+                        && raw.length() > "/v1/rooms/".length() + "/members".length()) {
+                    if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
+                        String room = decodeSegment(raw.substring("/v1/rooms/".length(), raw.length() - "/members".length()));
+                        rest.roomMembers(ctx, req, room, query);
+                    }
                 } else if (raw.startsWith("/v1/presence/") && raw.indexOf('/', "/v1/presence/".length()) < 0) {
                     if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
                         String userId = decodeSegment(raw.substring("/v1/presence/".length()));

@@ -3,27 +3,22 @@ package io.beacon.transport;
 import io.beacon.engine.Connection;
 import io.beacon.metrics.BeaconMetrics;
 import io.beacon.protocol.ServerMessage;
+import io.beacon.time.TokenBucket;
 import io.netty.channel.Channel;
 
 /**
- * A {@link Connection} on a Netty channel, with the per-connection message rate limit (a token
- * bucket of two fields, refilled lazily: no timer).
+ * A {@link Connection} on a Netty channel, with the per-connection message rate limit (a
+ * {@link TokenBucket} refilled lazily: no timer).
  */
 public abstract class NettyConnection extends Connection {
     protected final Channel channel;
     protected final BeaconMetrics metrics;
-    private final double ratePerNano;
-    private final double burst;
-    private double tokens;
-    private long refilledAt;
+    private final TokenBucket rate;
 
     protected NettyConnection(Channel channel, BeaconMetrics metrics, int messagesPerSecond, int burst, long nowNanos) {
         this.channel = channel;
         this.metrics = metrics;
-        this.ratePerNano = messagesPerSecond / 1e9;
-        this.burst = burst;
-        this.tokens = burst;
-        this.refilledAt = nowNanos;
+        this.rate = new TokenBucket(messagesPerSecond, burst, nowNanos);
     }
 
     public Channel channel() {
@@ -32,16 +27,7 @@ public abstract class NettyConnection extends Connection {
 
     /** Takes one message from the bucket; false when the client is over its rate. */
     public final synchronized boolean tryAcquire(long nowNanos) {
-        long elapsed = nowNanos - refilledAt;
-        if (elapsed > 0) {
-            tokens = Math.min(burst, tokens + elapsed * ratePerNano);
-            refilledAt = nowNanos;
-        }
-        if (tokens >= 1) {
-            tokens -= 1;
-            return true;
-        }
-        return false;
+        return rate.tryAcquire(nowNanos); // an SSE connection's commands arrive on any I/O thread
     }
 
     @Override

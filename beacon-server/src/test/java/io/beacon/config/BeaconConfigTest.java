@@ -26,6 +26,11 @@ class BeaconConfigTest {
         assertThat(c.helloTimeoutMs()).isEqualTo(10_000);
         assertThat(c.defaultVisibility()).isEqualTo(Visibility.CONTACTS);
         assertThat(c.roomLargeThreshold()).isEqualTo(200);
+        assertThat(c.maxRoomMembers()).isEqualTo(100_000);
+        assertThat(c.maxRoomsPerSession()).isEqualTo(100);
+        assertThat(c.maxRoomMetaBytes()).isEqualTo(1024);
+        assertThat(c.maxSignalBytes()).isEqualTo(4096);
+        assertThat(c.maxSignalsPerSecond()).isEqualTo(10);
         assertThat(c.nodeLeaseTtlMs()).isEqualTo(5_000);
         assertThat(c.redisUrl()).isEmpty();
         assertThat(c.redisUris()).isEmpty();
@@ -111,6 +116,12 @@ class BeaconConfigTest {
                         + "expected an integer 0..31536000000 (milliseconds)");
         assertThatThrownBy(() -> BeaconConfig.builder().maxSubscriptions(0).build())
                 .hasMessage("invalid value \"0\" for max_subscriptions (BEACON_MAX_SUBSCRIPTIONS): expected a positive integer");
+        assertThatThrownBy(() -> BeaconConfig.builder().maxRoomMembers(0).build())
+                .hasMessage("invalid value \"0\" for max_room_members (BEACON_MAX_ROOM_MEMBERS): expected a positive integer");
+        assertThatThrownBy(() -> BeaconConfig.builder().maxRoomMetaBytes(1).build())
+                .hasMessage("invalid value \"1\" for max_room_meta_bytes (BEACON_MAX_ROOM_META_BYTES): expected an integer 2..2147483647");
+        assertThatThrownBy(() -> BeaconConfig.builder().maxSignalsPerSecond(-3).build())
+                .hasMessage("invalid value \"-3\" for max_signals_per_second (BEACON_MAX_SIGNALS_PER_SECOND): expected a positive integer");
         assertThatThrownBy(() -> BeaconConfig.builder().ioThreads(-1).build())
                 .hasMessage("invalid value \"-1\" for io_threads (BEACON_IO_THREADS): "
                         + "expected an integer 0..1024 (0 = number of cores)");

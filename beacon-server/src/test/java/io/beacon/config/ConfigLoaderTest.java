@@ -202,6 +202,6 @@ class ConfigLoaderTest {
             assertThat(key.description()).isNotBlank();
         }
         assertThat(text).contains("default: 7070").contains("default: (unset)");
-        assertThat(ConfigLoader.keys()).hasSize(22);
+        assertThat(ConfigLoader.keys()).hasSize(27);
     }
 }

@@ -56,6 +56,16 @@ final class ServerFixture implements AutoCloseable {
         return WsClient.hello(port(), token(user), device);
     }
 
+    /** A token whose {@code rooms} claim is {@code rooms}. */
+    String token(String user, java.util.List<String> rooms) {
+        return issuer.issue(user, Duration.ofHours(1), rooms, null);
+    }
+
+    /** Connects with a token that may join every room. */
+    WsClient connectToRooms(String user, String device) {
+        return WsClient.hello(port(), token(user, java.util.List.of("*")), device);
+    }
+
     /** A client that answers the server like a real SDK: a heartbeat every step while time moves. */
     WsClient healthy(WsClient c) {
         healthy.add(c);

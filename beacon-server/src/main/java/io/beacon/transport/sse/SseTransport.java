@@ -77,7 +77,7 @@ public final class SseTransport {
         List<String> rooms;
         try {
             subscribe = list(query, "subscribe", "subscribe");
-            rooms = list(query, "rooms", "rooms");
+            rooms = rooms(query);
         } catch (BeaconError e) {
             HttpResponses.error(ctx, req, e);
             return;
@@ -109,8 +109,7 @@ public final class SseTransport {
             gateway.dispatch(conn, new ClientMessage.Subscribe(null, subscribe));
         }
         for (String room : rooms) {
-            gateway.dispatch(conn, new ClientMessage.RoomCommand(null, "join", room,
-                    "{\"type\":\"join\",\"room\":" + HttpResponses.quote(room) + "}"));
+            gateway.dispatch(conn, new ClientMessage.Join(null, room, null));
         }
     }
 
@@ -172,6 +171,19 @@ public final class SseTransport {
         }
         out.addAll(ids);
         return out;
+    }
+
+    /** The {@code rooms} parameter: comma-separated room ids (a room whose id has a comma is joined with a command). */
+    private static List<String> rooms(QueryStringDecoder query) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        for (String v : query.parameters().getOrDefault("rooms", List.of())) {
+            for (String part : v.split(",")) {
+                if (!part.isEmpty()) {
+                    ids.add(io.beacon.protocol.ClientMessages.checkRoomId(part, "rooms entry"));
+                }
+            }
+        }
+        return new ArrayList<>(ids);
     }
 
     private static String first(QueryStringDecoder q, String name) {

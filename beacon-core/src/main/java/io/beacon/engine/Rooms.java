@@ -1,0 +1,455 @@
+package io.beacon.engine;
+
+import io.beacon.bus.Bus;
+import io.beacon.bus.BusListener;
+import io.beacon.bus.BusMessage;
+import io.beacon.bus.Channels;
+import io.beacon.error.BeaconError;
+import io.beacon.error.ErrorCode;
+import io.beacon.presence.PresenceStore;
+import io.beacon.privacy.Projection;
+import io.beacon.protocol.ClientMessage;
+import io.beacon.protocol.Messages;
+import io.beacon.rooms.RoomAccess;
+import io.beacon.rooms.RoomChange;
+import io.beacon.rooms.RoomMember;
+import io.beacon.rooms.RoomPage;
+import io.beacon.rooms.RoomSession;
+import io.beacon.rooms.RoomState;
+import io.beacon.rooms.RoomUpdate;
+import io.beacon.time.Ticker;
+import io.beacon.time.TimerWheel;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The rooms of one node (contract §4): joins, leaves, meta and signals of local sessions, stored
+ * through the {@link PresenceStore} and carried between nodes on the {@link Bus} (one channel per
+ * room, subscribed while local sessions are in the room), and delivered through the
+ * {@link LocalRoom}s. Engine-thread confined, like the engine that owns it.
+ */
+final class Rooms {
+    private static final System.Logger LOG = System.getLogger(Rooms.class.getName());
+
+    final PresenceEngine engine;
+    final EngineOptions options;
+    final Ticker ticker;
+    final TimerWheel wheel;
+    final Executor executor;
+    final PresenceStore store;
+    final Bus bus;
+    final Projection projection;
+    final EngineStats stats;
+    final int threshold;
+    final long batchNanos;
+    final long metaNanos;
+    final long typingNanos;
+    private final Map<String, LocalRoom> rooms = new HashMap<>();
+    private final BusListener listener;
+
+    Rooms(PresenceEngine engine, EngineOptions options, Ticker ticker, TimerWheel wheel, Executor executor, PresenceStore store,
+          Bus bus, Projection projection, EngineStats stats) {
+        this.engine = engine;
+        this.options = options;
+        this.ticker = ticker;
+        this.wheel = wheel;
+        this.executor = executor;
+        this.store = store;
+        this.bus = bus;
+        this.projection = projection;
+        this.stats = stats;
+        this.threshold = options.roomLargeThreshold();
+        this.batchNanos = TimeUnit.MILLISECONDS.toNanos(options.roomBatchIntervalMs());
+        this.metaNanos = TimeUnit.MILLISECONDS.toNanos(options.roomMetaIntervalMs());
+        this.typingNanos = TimeUnit.MILLISECONDS.toNanos(options.typingTimeoutMs());
+        this.listener = (channel, message) -> executor.execute(() -> onBusMessage(message));
+    }
+
+    void log(String what, Throwable failure) {
+        LOG.log(System.Logger.Level.ERROR, what, failure);
+    }
+
+    // ------------------------------------------------------------------ client messages
+
+    void join(Session s, ClientMessage.Join m) {
+        String room = m.room();
+        if (!RoomAccess.allows(s.roomClaim, room)) {
+            throw BeaconError.forbidden("the token does not allow room \"" + abbreviate(room) + "\": it is not in its rooms claim");
+        }
+        SessionRooms sr = s.rooms;
+        RoomMembership ms = sr == null ? null : sr.byRoom.get(room);
+        if (ms != null) {
+            // already in (or joining): a new meta if given, and a fresh snapshot, which is how a client resyncs
+            if (ms.leaveRequested && s.state != Session.State.ENDED) {
+                // a leave asked for while joining, then a join again: the join wins, the leave is done with
+                ms.leaveRequested = false;
+                if (ms.leaveId != null) {
+                    s.send(Messages.ack(ms.leaveId));
+                    ms.leaveId = null;
+                }
+            }
+            if (m.meta() != null) {
+                setMeta(ms, m.meta());
+            }
+            if (ms.state == RoomMembership.State.JOINING) {
+                ms.answerIds.add(m.id());
+            } else {
+                s.send(ms.room.snapshotFor(s, m.id()));
+            }
+            return;
+        }
+        if (sr == null) {
+            sr = s.rooms = new SessionRooms(new io.beacon.time.TokenBucket(options.maxSignalsPerSecond(),
+                    2.0 * options.maxSignalsPerSecond(), ticker.nanos()));
+        }
+        if (sr.byRoom.size() >= options.maxRoomsPerSession()) {
+            throw BeaconError.tooLarge("a session may be in at most " + options.maxRoomsPerSession() + " rooms; leave one first");
+        }
+        LocalRoom r = rooms.get(room);
+        if (r == null) {
+            r = new LocalRoom(room, this, ticker.nanos());
+            rooms.put(room, r);
+            stats.rooms = rooms.size();
+            r.subscription = bus.subscribe(Channels.room(room), listener);
+            r.reload(); // after subscribing: no change can fall between the read and the subscription
+        }
+        RoomMembership joining = new RoomMembership(s, r, m.meta() == null ? RoomSession.EMPTY_META : m.meta());
+        joining.answerIds.add(m.id());
+        sr.byRoom.put(room, joining);
+        r.holders++;
+        LocalUser user = s.user;
+        int epoch = user.rulesEpoch;
+        LocalRoom room0 = r;
+        engine.whenDone(projection.rules(s.userId()),
+                rules -> room0.whenReady(() -> storeJoin(joining, rules.blocks(), epoch)),
+                failure -> refuse(joining, ErrorCode.INTERNAL, "could not load the privacy rules; try again", failure));
+    }
+
+    private void storeJoin(RoomMembership ms, Set<String> blocks, int epoch) {
+        Session s = ms.session;
+        if (ms.state != RoomMembership.State.JOINING) {
+            return;
+        }
+        if (s.state == Session.State.ENDED && !ms.leaveRequested) {
+            ms.leaveRequested = true;
+        }
+        ms.writtenMeta = ms.meta;
+        RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.meta, ticker.millis());
+        RoomUpdate.Join join = new RoomUpdate.Join(s.userId(), entry, blocks, options.maxRoomMembers());
+        engine.whenDone(store.updateRoom(ms.room.id, join, ticker.millis()), change -> joined(ms, change, epoch),
+                failure -> refuse(ms, ErrorCode.INTERNAL, "the presence store failed; try again", failure));
+    }
+
+    private void joined(RoomMembership ms, RoomChange change, int epoch) {
+        LocalRoom r = ms.room;
+        Session s = ms.session;
+        if (change.outcome() == RoomChange.Outcome.ROOM_FULL) {
+            refuse(ms, ErrorCode.TOO_LARGE, "room \"" + abbreviate(r.id) + "\" is full: it has " + change.count()
+                    + " members, the most a room may have is " + options.maxRoomMembers(), null);
+            return;
+        }
+        r.apply(change);
+        publish(change);
+        r.whenReady(() -> {
+            ms.state = RoomMembership.State.JOINED;
+            ms.lastMetaWriteNanos = ticker.nanos();
+            stats.roomMembers++;
+            if (!r.large()) {
+                r.flush(); // the others hear of the join first, so the joiner's snapshot shows the room with them in it
+            }
+            r.addRecipient(s);
+            for (String id : ms.answerIds) {
+                s.send(r.snapshotFor(s, id));
+            }
+            ms.answerIds = null;
+            if (ms.leaveRequested) {
+                leaveNow(ms, ms.leaveId);
+                return;
+            }
+            if (s.user.rulesEpoch != epoch) {
+                refreshBlocks(s.userId(), List.of(r));
+            }
+            if (!ms.meta.equals(ms.writtenMeta)) {
+                setMeta(ms, ms.meta); // asked for while the join was being stored
+            }
+        });
+    }
+
+    /** A join that did not happen: the membership goes, each waiting request gets the error. */
+    private void refuse(RoomMembership ms, ErrorCode code, String message, Throwable failure) {
+        if (failure != null) {
+            log("join of room " + ms.room.id + " by session " + ms.session.id + " failed", failure);
+        }
+        ms.state = RoomMembership.State.GONE;
+        forget(ms);
+        for (String id : ms.answerIds) {
+            ms.session.send(Messages.error(id, code, message));
+        }
+        ms.answerIds = null;
+        if (ms.leaveRequested && ms.leaveId != null) {
+            ms.session.send(Messages.ack(ms.leaveId));
+        }
+        release(ms.room);
+    }
+
+    void leave(Session s, ClientMessage.Leave m) {
+        RoomMembership ms = membership(s, m.room());
+        if (ms.state == RoomMembership.State.JOINING) {
+            ms.leaveRequested = true;
+            ms.leaveId = m.id();
+            return;
+        }
+        leaveNow(ms, m.id());
+    }
+
+    /** Leaves at once: no more diffs or signals for the session, then the store hears of it. */
+    private void leaveNow(RoomMembership ms, String ackId) {
+        Session s = ms.session;
+        LocalRoom r = ms.room;
+        ms.state = RoomMembership.State.GONE;
+        forget(ms);
+        r.removeRecipient(s);
+        stats.roomMembers--;
+        engine.whenDone(store.updateRoom(r.id, new RoomUpdate.Leave(s.userId(), s.id), ticker.millis()), change -> {
+            r.apply(change);
+            publish(change);
+            if (ackId != null) {
+                s.send(Messages.ack(ackId));
+            }
+            release(r);
+        }, failure -> {
+            log("leave of room " + r.id + " by session " + s.id + " failed", failure);
+            if (ackId != null) {
+                s.send(Messages.error(ackId, ErrorCode.INTERNAL, "the presence store failed; try again"));
+            }
+            release(r);
+        });
+    }
+
+    void meta(Session s, ClientMessage.RoomMeta m) {
+        RoomMembership ms = membership(s, m.room());
+        setMeta(ms, m.meta());
+        if (m.id() != null) {
+            s.send(Messages.ack(m.id()));
+        }
+    }
+
+    /** Latest wins: written at once when the last write is old enough, else when the window closes. */
+    private void setMeta(RoomMembership ms, String meta) {
+        ms.meta = meta;
+        if (ms.state != RoomMembership.State.JOINED || ms.metaQueued) {
+            return;
+        }
+        long now = ticker.nanos();
+        if (now - ms.lastMetaWriteNanos >= metaNanos) {
+            writeMeta(ms, now);
+        } else {
+            ms.metaQueued = true;
+            ms.metaDue = ms.lastMetaWriteNanos + metaNanos;
+            ms.room.queueMeta(ms);
+        }
+    }
+
+    void writeMeta(RoomMembership ms, long nowNanos) {
+        if (ms.state != RoomMembership.State.JOINED || ms.meta.equals(ms.writtenMeta)) {
+            return;
+        }
+        ms.lastMetaWriteNanos = nowNanos;
+        ms.writtenMeta = ms.meta;
+        Session s = ms.session;
+        LocalRoom r = ms.room;
+        engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetMeta(s.userId(), s.id, ms.meta), ticker.millis()), change -> {
+            r.apply(change);
+            publish(change);
+        }, failure -> log("meta of session " + s.id + " in room " + r.id + " was not stored", failure));
+    }
+
+    void signal(Session s, ClientMessage.Signal m) {
+        RoomMembership ms = membership(s, m.room());
+        if (ms.state != RoomMembership.State.JOINED) {
+            throw BeaconError.notFound("the join of room \"" + abbreviate(m.room()) + "\" is not done yet; wait for its room_snapshot");
+        }
+        if (!s.rooms.signals.tryAcquire(ticker.nanos())) {
+            throw new BeaconError(ErrorCode.RATE_LIMITED, "signals are limited to " + options.maxSignalsPerSecond()
+                    + " per second per session; slow down");
+        }
+        bus.publish(Channels.room(m.room()), new BusMessage.RoomSignal(m.room(), s.userId(), s.id, m.kind(), m.data()));
+        if (m.id() != null) {
+            s.send(Messages.ack(m.id()));
+        }
+    }
+
+    private RoomMembership membership(Session s, String room) {
+        RoomMembership ms = s.rooms == null ? null : s.rooms.byRoom.get(room);
+        if (ms == null) {
+            throw BeaconError.notFound("this session is not in room \"" + abbreviate(room) + "\"; join it first");
+        }
+        return ms;
+    }
+
+    private void forget(RoomMembership ms) {
+        SessionRooms sr = ms.session.rooms;
+        if (sr != null && sr.byRoom.get(ms.room.id) == ms) {
+            sr.byRoom.remove(ms.room.id);
+        }
+    }
+
+    /** One membership less; the room closes (and its bus channel is unsubscribed) with the last one. */
+    private void release(LocalRoom r) {
+        if (--r.holders == 0 && rooms.get(r.id) == r) {
+            rooms.remove(r.id);
+            r.close();
+            stats.rooms = rooms.size();
+        }
+    }
+
+    private void publish(RoomChange change) {
+        if (change.changed()) {
+            stats.roomChanges++;
+            bus.publish(Channels.room(change.room()), new BusMessage.RoomChanged(change));
+        }
+    }
+
+    // ------------------------------------------------------------------ session lifecycle
+
+    /** The session ended for good (its grace ran out, or the backend ended it): it leaves every room. */
+    void sessionEnded(Session s) {
+        SessionRooms sr = s.rooms;
+        if (sr == null) {
+            return;
+        }
+        for (RoomMembership ms : List.copyOf(sr.byRoom.values())) {
+            if (ms.state == RoomMembership.State.JOINED) {
+                leaveNow(ms, null);
+            } else if (ms.state == RoomMembership.State.JOINING) {
+                ms.leaveRequested = true;
+            }
+        }
+    }
+
+    /**
+     * A resumed session may have missed diffs while its link was down: a fresh snapshot of each room.
+     * Its new token may allow fewer rooms than the one it started with: it leaves those, and is told.
+     */
+    void sessionResumed(Session s) {
+        SessionRooms sr = s.rooms;
+        if (sr == null) {
+            return;
+        }
+        for (RoomMembership ms : List.copyOf(sr.byRoom.values())) {
+            if (!RoomAccess.allows(s.roomClaim, ms.room.id)) {
+                s.send(Messages.error(null, ErrorCode.FORBIDDEN, "left room \"" + abbreviate(ms.room.id)
+                        + "\": the token of this connection does not allow it"));
+                if (ms.state == RoomMembership.State.JOINED) {
+                    leaveNow(ms, null);
+                } else {
+                    ms.leaveRequested = true;
+                }
+            } else if (ms.state == RoomMembership.State.JOINED) {
+                s.send(ms.room.snapshotFor(s, null));
+            }
+        }
+    }
+
+    /**
+     * A local user's privacy rules changed: the rooms they are in here learn their new blocks, so that
+     * a newly blocked viewer stops seeing them there (and an unblocked one sees them again).
+     */
+    void rulesChanged(LocalUser user) {
+        user.rulesEpoch++;
+        Set<LocalRoom> in = new LinkedHashSet<>();
+        for (Session s : user.sessions) {
+            if (s.rooms != null) {
+                for (RoomMembership ms : s.rooms.byRoom.values()) {
+                    if (ms.state == RoomMembership.State.JOINED) {
+                        in.add(ms.room);
+                    }
+                }
+            }
+        }
+        if (!in.isEmpty()) {
+            refreshBlocks(user.userId, List.copyOf(in));
+        }
+    }
+
+    private void refreshBlocks(String userId, List<LocalRoom> in) {
+        engine.whenDone(projection.rules(userId), rules -> {
+            for (LocalRoom r : in) {
+                r.holders++; // kept open until the write is back
+                engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetBlocks(userId, rules.blocks()), ticker.millis()), change -> {
+                    r.apply(change);
+                    publish(change);
+                    release(r);
+                }, failure -> {
+                    log("blocks of " + userId + " in room " + r.id + " were not stored", failure);
+                    release(r);
+                });
+            }
+        }, failure -> log("could not load the privacy rules of " + userId + " for its rooms", failure));
+    }
+
+    // ------------------------------------------------------------------ bus and backend reads
+
+    private void onBusMessage(BusMessage message) {
+        switch (message) {
+            case BusMessage.RoomChanged rc -> {
+                LocalRoom r = rooms.get(rc.change().room());
+                if (r != null) {
+                    r.apply(rc.change());
+                }
+            }
+            case BusMessage.RoomSignal sig -> {
+                LocalRoom r = rooms.get(sig.room());
+                if (r != null) {
+                    r.signal(sig);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    /**
+     * A page of a room's members as {@code viewerId} may see them ({@code null}: the backend sees
+     * everyone). With a viewer the whole room is read once, so the count and the pages leave out the
+     * members who block them. Thread-safe.
+     */
+    CompletableFuture<RoomPage> members(String room, String viewerId, long afterSeq, int limit) {
+        if (viewerId == null) {
+            return store.roomMembers(room, afterSeq, limit);
+        }
+        return store.room(room).thenApply(state -> visiblePage(state, viewerId, afterSeq, limit));
+    }
+
+    private RoomPage visiblePage(RoomState state, String viewerId, long afterSeq, int limit) {
+        List<RoomMember> page = new ArrayList<>(Math.min(limit, state.count()));
+        int count = 0;
+        long next = 0;
+        for (RoomMember m : state.members()) {
+            if (!projection.showsRoomMember(viewerId, m)) {
+                continue;
+            }
+            count++;
+            if (m.seq() <= afterSeq) {
+                continue;
+            }
+            if (page.size() < limit) {
+                page.add(m);
+            } else if (next == 0) {
+                next = page.get(page.size() - 1).seq();
+            }
+        }
+        return new RoomPage(state.room(), state.version(), count, page, next);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
+    }
+}
