@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Beacon side by side with Prosody, ejabberd and Mosquitto.")
 public final class BenchMain implements Callable<Integer> {
-    @Parameters(index = "0", description = "memory, latency, fanout, detect, reconnect, heartbeat, all, or jmh")
+    @Parameters(index = "0", description = "memory, latency, fanout, detect, reconnect, heartbeat, rooms (Beacon only), all, or jmh")
     String scenario;
 
     @Option(names = "--quick", description = "small sizes: each scenario finishes in under two minutes")
@@ -73,6 +73,12 @@ public final class BenchMain implements Callable<Integer> {
         Map<String, Object> described = new LinkedHashMap<>();
         Progress progress = new Progress(s.name());
         for (String name : systems) {
+            String skip = s.notApplicable(name);
+            if (skip != null) {
+                described.put(name, Map.of("skipped", skip));
+                progress.done(name + " skipped: " + skip);
+                continue;
+            }
             long t0 = System.nanoTime();
             progress.update(name + " starting");
             try (PresenceSystem system = create(name)) {
@@ -92,6 +98,10 @@ public final class BenchMain implements Callable<Integer> {
                 results.add(row);
                 progress.done(name + " failed: " + e);
             }
+        }
+        if (results.isEmpty()) {
+            progress.done("nothing to report: " + s.name() + " applies to none of " + systems);
+            return;
         }
         Path json = Report.write(out, s.name(), stamp, params, described, results);
         System.out.println(Report.markdown(s.name(), params, results));

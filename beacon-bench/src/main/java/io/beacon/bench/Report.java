@@ -26,7 +26,8 @@ public final class Report {
             "fanout", List.of("deliveries_per_s", "storm_deliveries_per_s"),
             "detect", List.of("silent_max_s", "killed_max_s"),
             "reconnect", List.of("false_offline_events", "settle_s"),
-            "heartbeat", List.of("cpu_us_per_heartbeat"));
+            "heartbeat", List.of("cpu_us_per_heartbeat"),
+            "rooms", List.of("p50_ms", "p99_ms", "small_p50_ms", "small_p99_ms"));
 
     private Report() {
     }

@@ -11,6 +11,15 @@ public interface Scenario {
     /** The parameters for a run ({@code quick}: finishes in under two minutes for all systems). */
     Map<String, Object> params(boolean quick, Map<String, String> overrides);
 
+    /**
+     * Why this scenario does not apply to the system ({@code beacon}, {@code prosody}, …), or
+     * {@code null} when it does: {@link BenchMain} skips such systems (also in {@code bench all})
+     * without starting them.
+     */
+    default String notApplicable(String system) {
+        return null;
+    }
+
     /** Settings every system gets for this scenario. */
     default SystemSettings settings(Map<String, Object> params) {
         return SystemSettings.DEFAULTS;

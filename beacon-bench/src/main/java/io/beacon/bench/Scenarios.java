@@ -13,13 +13,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
-/** The six scenarios of the harness. */
+/** The scenarios of the harness: six side by side with the peers, and {@link RoomsScenario rooms} (Beacon only). */
 public final class Scenarios {
     private Scenarios() {
     }
 
     public static List<Scenario> all() {
-        return List.of(new Memory(), new Latency(), new Fanout(), new Detect(), new Reconnect(), new Heartbeat());
+        return List.of(new Memory(), new Latency(), new Fanout(), new Detect(), new Reconnect(), new Heartbeat(),
+                new RoomsScenario());
     }
 
     public static Scenario byName(String name) {
@@ -28,7 +29,7 @@ public final class Scenarios {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario \"" + name + "\"; one of memory, latency, fanout, detect, reconnect, heartbeat");
+        throw new IllegalArgumentException("unknown scenario \"" + name + "\"; one of memory, latency, fanout, detect, reconnect, heartbeat, rooms");
     }
 
     static Map<String, Object> params(Map<String, String> overrides, Object... kv) {

@@ -6,23 +6,11 @@ import io.beacon.auth.TokenIssuer;
 import io.beacon.bench.ClientDriver;
 import io.beacon.bench.ClientSession;
 import io.beacon.bench.PresenceListener;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakerFactory;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
-import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
-import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -83,27 +71,7 @@ public final class BeaconDriver implements ClientDriver {
             String token = issuer.issue("u" + user, Duration.ofHours(6));
             String hello = "{\"type\":\"hello\",\"token\":\"" + token + "\",\"device\":\"web\",\"protocol\":1"
                     + (resume == null ? "" : ",\"resume\":\"" + resume + "\"") + "}";
-            Bootstrap b = new Bootstrap().group(group)
-                    .channel(io.netty.channel.epoll.Epoll.isAvailable() ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-                                    new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
-                                            .webSocketUri(uri).version(WebSocketVersion.V13)
-                                            .customHeaders(new DefaultHttpHeaders())
-                                            .maxFramePayloadLength(1 << 20)
-                                            .handshakeTimeoutMillis(30_000)
-                                            .build()),
-                                    new Handler(hello, mine));
-                        }
-                    });
-            b.connect(host, port).addListener(f -> {
-                if (!f.isSuccess()) {
-                    mine.completeExceptionally(f.cause());
-                }
-            });
+            BeaconSockets.connect(group, uri, 1 << 20, true, new Handler(hello, mine), mine);
             return mine;
         }
 
@@ -206,12 +174,7 @@ public final class BeaconDriver implements ClientDriver {
 
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-                if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-                    channel = ctx.channel();
-                    ctx.writeAndFlush(new TextWebSocketFrame(hello));
-                } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-                    welcomed.completeExceptionally(new IllegalStateException("WebSocket handshake timed out"));
-                }
+                BeaconSockets.onHandshakeEvent(ctx, evt, hello, ch -> channel = ch, welcomed);
                 super.userEventTriggered(ctx, evt);
             }
 
