@@ -29,10 +29,13 @@ import java.util.concurrent.CompletableFuture;
  * happened in between: changes are coalesced for free, a node that missed a change simply reloads the
  * room, and a diff never grows with the room beyond the window.
  *
- * <p><b>One version for every recipient.</b> All local recipients hold the version last sent
- * ({@link #sentVersion}): a new member's snapshot is the window as last sent (with the count of now),
- * and every diff goes from {@code sentVersion} to the mirror's version. So one encoded diff serves
- * every recipient, except the few a member's blocks hide something from.
+ * <p><b>One view for almost every recipient.</b> The recipients no member blocks share one view: they
+ * all hold the version last sent to them ({@link #sentVersion}); a new member's snapshot is the window
+ * as last sent (with the count of now), and every diff goes from {@code sentVersion} to the mirror's
+ * version, so one encoded diff serves them all. The few viewers some member blocks have their own view
+ * ({@link #own}): the first members they may see, the count they may see, and the version they hold;
+ * they are sent a diff only when that view changed, so they cannot even tell that something they may
+ * not see happened.
  *
  * <p><b>When diffs leave.</b> A small room sends once the engine's current work is done (changes that
  * arrive together leave together); a large room at most once per {@code room_batch_interval}, the first
@@ -58,21 +61,25 @@ final class LocalRoom {
 
     // what the recipients hold
     final Set<Session> recipients = new CompactSet<>();
+    /** The shared view as last sent: what every recipient without an {@link #own} view holds. */
     private List<RoomMember> sentWindow = List.of();
     private long sentVersion;
     private int sentCount;
     private boolean sentLarge;
-    private Map<String, Integer> sentBlockedBy = Map.of();
-    /**
-     * Recipients who were sent nothing by the last diffs because nothing they may see changed (a blocked
-     * viewer must not even learn that something happened), with the version they hold.
-     */
-    private final Map<Session, Long> lagging = new HashMap<>();
+    /** A snapshot went out with a count or size class the shared view does not hold: the next diff must carry them. */
+    private boolean snapshotAhead;
+    /** What each recipient some member blocks (now or when it was last sent something) holds. */
+    private final Map<Session, View> own = new HashMap<>();
+
+    /** One viewer's view of the room: the members shown, the count, whether it is large, at a version. */
+    private record View(List<RoomMember> window, int count, boolean large, long version) {
+    }
 
     private boolean dirty;
     private boolean flushQueued;
     private long lastFlushNanos;
     private final FlushTimer flushTimer = new FlushTimer();
+    private final ReloadTimer reloadTimer = new ReloadTimer();
 
     // meta coalescing of local members
     private final List<RoomMembership> metaQueue = new ArrayList<>(2);
@@ -97,6 +104,11 @@ final class LocalRoom {
 
     boolean large() {
         return byUser.size() > rooms.threshold;
+    }
+
+    /** Whether the shared view is not this viewer's: a member blocks them, or one did when they were last sent. */
+    private boolean hasOwnView(Session r) {
+        return blockedBy.containsKey(r.userId()) || own.containsKey(r);
     }
 
     RoomMember member(String userId) {
@@ -130,10 +142,9 @@ final class LocalRoom {
                 loaded(state);
             }
         }, failure -> {
-            rooms.log("could not load room " + id + "; retrying", failure);
-            if (loading == load) {
-                loading = null;
-                reload();
+            rooms.log("could not load room " + id + "; retrying in a second", failure);
+            if (loading == load && !closed) {
+                rooms.wheel.scheduleAfter(reloadTimer, rooms.batchNanos); // what waits for the load keeps waiting
             }
         });
     }
@@ -211,12 +222,20 @@ final class LocalRoom {
 
     private void put(RoomMember m) {
         RoomMember old = byUser.put(m.userId(), m);
+        boolean sameBlocks = old != null && old.blocks().equals(m.blocks()); // O(1): unchanged blocks are the same set
         if (old != null) {
             bySeq.remove(old.seq());
-            countBlocks(old, -1);
+            if (!sameBlocks) {
+                countBlocks(old, -1);
+            }
         }
         bySeq.put(m.seq(), m);
-        countBlocks(m, 1);
+        if (!sameBlocks) {
+            countBlocks(m, 1);
+            if (old != null && typing.containsKey(m.userId())) {
+                typingSeenAgain(old, m);
+            }
+        }
     }
 
     private RoomMember remove(String userId) {
@@ -244,7 +263,7 @@ final class LocalRoom {
 
     void removeRecipient(Session s) {
         recipients.remove(s);
-        lagging.remove(s);
+        own.remove(s);
     }
 
     private void markDirty() {
@@ -278,108 +297,95 @@ final class LocalRoom {
         dirty = false;
         int count = byUser.size();
         boolean large = count > rooms.threshold;
-        List<RoomMember> window = window();
-
-        ViewDiff all = viewDiff(null, window, count, large);
-        boolean sharedChanged = all.changed();
-
-        // viewers some member blocks get their own view; everyone else shares one frame
-        boolean anyBlocks = !blockedBy.isEmpty() || !sentBlockedBy.isEmpty();
-        Map<Session, ViewDiff> own = null;
-        if (anyBlocks) {
-            for (Session r : recipients) {
-                String v = r.userId();
-                if (blockedBy.containsKey(v) || sentBlockedBy.containsKey(v)) {
-                    if (own == null) {
-                        own = new HashMap<>();
-                    }
-                    own.put(r, viewDiff(v, window, count, large));
-                }
-            }
-        }
-        boolean ownChanged = false;
-        if (own != null) {
-            for (ViewDiff d : own.values()) {
-                ownChanged |= d.changed();
-            }
-        }
-        if (!sharedChanged && !ownChanged) {
-            // equal to what was sent, as every viewer sees it
-            sentWindow = window;
-            sentBlockedBy = blockedBy.isEmpty() ? Map.of() : new HashMap<>(blockedBy);
-            return;
-        }
+        List<RoomMember> window = window(null);
+        Delta all = delta(sentWindow, window);
+        boolean sharedChanged = !all.isEmpty() || count != sentCount || large != sentLarge || snapshotAhead;
         ServerMessage shared = null;
+        boolean sent = false;
         for (Session r : recipients) {
-            ViewDiff d = own == null ? null : own.get(r);
-            boolean changed = d != null ? d.changed() : sharedChanged;
-            if (!changed) {
-                lagging.putIfAbsent(r, sentVersion); // nothing to see: not even that something happened
+            if (!hasOwnView(r)) {
+                if (sharedChanged) {
+                    if (shared == null) {
+                        shared = all.message(id, count, sentVersion, version, large);
+                    }
+                    r.send(shared);
+                    rooms.stats.roomDiffs++;
+                    sent = true;
+                }
                 continue;
             }
-            Long held = lagging.remove(r);
-            long since = held == null ? sentVersion : held;
-            ServerMessage m;
-            if (d != null) {
-                m = Messages.roomDiff(id, d.joins(), d.leaves(), d.updates(), d.count(), since, version, large);
-            } else if (held != null) {
-                m = Messages.roomDiff(id, all.joins(), all.leaves(), all.updates(), count, since, version, large);
-            } else {
-                if (shared == null) {
-                    shared = Messages.roomDiff(id, all.joins(), all.leaves(), all.updates(), count, sentVersion, version, large);
-                }
-                m = shared;
+            // a viewer some member blocks: a diff of their own view, or nothing at all
+            View held = own.get(r);
+            if (held == null) {
+                held = new View(sentWindow, sentCount, sentLarge, sentVersion); // until now they shared the view
             }
-            r.send(m);
+            View now = viewOf(r.userId(), count);
+            Delta d = delta(held.window(), now.window());
+            if (d.isEmpty() && now.count() == held.count() && now.large() == held.large()) {
+                own.put(r, held);
+                continue;
+            }
+            r.send(d.message(id, now.count(), held.version(), version, now.large()));
+            own.put(r, new View(now.window(), now.count(), now.large(), version));
             rooms.stats.roomDiffs++;
+            sent = true;
         }
-        sentWindow = window;
-        sentVersion = version;
-        sentCount = count;
-        sentLarge = large;
-        sentBlockedBy = blockedBy.isEmpty() ? Map.of() : new HashMap<>(blockedBy);
-        lastFlushNanos = rooms.ticker.nanos();
+        sentWindow = window; // equal to what was sent, as the shared view shows it
+        if (sharedChanged) {
+            sentVersion = version;
+            sentCount = count;
+            sentLarge = large;
+            snapshotAhead = false;
+        }
+        if (sent) {
+            lastFlushNanos = rooms.ticker.nanos();
+        }
     }
 
-    private record ViewDiff(List<RoomMember> joins, List<String> leaves, List<RoomMember> updates, int count, boolean changed) {
+    /** What changed between two lists of shown members. */
+    private record Delta(List<RoomMember> joins, List<String> leaves, List<RoomMember> updates) {
+        boolean isEmpty() {
+            return joins.isEmpty() && leaves.isEmpty() && updates.isEmpty();
+        }
+
+        ServerMessage message(String room, int count, long since, long version, boolean large) {
+            return Messages.roomDiff(room, joins, leaves, updates, count, since, version, large);
+        }
     }
 
-    /**
-     * What changed for one viewer between the window as last sent and {@code window}, each without the
-     * members who block the viewer ({@code null}: everyone, the diff most recipients share).
-     */
-    private ViewDiff viewDiff(String viewer, List<RoomMember> window, int count, boolean large) {
-        Map<String, RoomMember> before = new HashMap<>(sentWindow.size() * 2);
-        for (RoomMember m : sentWindow) {
-            if (rooms.projection.showsRoomMember(viewer, m)) {
-                before.put(m.userId(), m);
-            }
+    private static Delta delta(List<RoomMember> before, List<RoomMember> after) {
+        Map<String, RoomMember> held = new HashMap<>(before.size() * 2);
+        for (RoomMember m : before) {
+            held.put(m.userId(), m);
         }
         List<RoomMember> joins = new ArrayList<>();
         List<RoomMember> updates = new ArrayList<>();
-        List<String> leaves = new ArrayList<>();
-        Set<String> now = new HashSet<>(window.size() * 2);
-        for (RoomMember m : window) {
-            if (!rooms.projection.showsRoomMember(viewer, m)) {
-                continue;
-            }
+        Set<String> now = new HashSet<>(after.size() * 2);
+        for (RoomMember m : after) {
             now.add(m.userId());
-            RoomMember old = before.get(m.userId());
+            RoomMember old = held.get(m.userId());
             if (old == null) {
                 joins.add(m);
             } else if (!sameView(old, m)) {
                 updates.add(m);
             }
         }
-        for (RoomMember old : sentWindow) {
-            if (before.containsKey(old.userId()) && !now.contains(old.userId())) {
+        List<String> leaves = new ArrayList<>();
+        for (RoomMember old : before) {
+            if (!now.contains(old.userId())) {
                 leaves.add(old.userId());
             }
         }
-        int viewCount = viewer == null ? count : count - blockedBy.getOrDefault(viewer, 0);
-        int sentViewCount = viewer == null ? sentCount : sentCount - sentBlockedBy.getOrDefault(viewer, 0);
-        boolean changed = !joins.isEmpty() || !leaves.isEmpty() || !updates.isEmpty() || viewCount != sentViewCount || large != sentLarge;
-        return new ViewDiff(joins, leaves, updates, viewCount, changed);
+        return new Delta(joins, leaves, updates);
+    }
+
+    /**
+     * The view of a viewer some member blocks: the first members in join order they may see (a blocker
+     * takes no place in it), how many they may see, and whether that many make the room large for them.
+     */
+    private View viewOf(String viewer, int count) {
+        int visible = count - blockedBy.getOrDefault(viewer, 0);
+        return new View(window(viewer), visible, visible > rooms.threshold, version);
     }
 
     /** Same as the viewers see it: the sessions with their devices and meta (blocks are never shown). */
@@ -387,32 +393,45 @@ final class LocalRoom {
         return a == b || a.sessions().equals(b.sessions());
     }
 
-    /** The first {@code room_large_threshold} members in join order: what every viewer is shown. */
-    private List<RoomMember> window() {
+    /**
+     * The first {@code room_large_threshold} members in join order that {@code viewer} may see
+     * ({@code null}: of all members, the shared view).
+     */
+    private List<RoomMember> window(String viewer) {
         List<RoomMember> w = new ArrayList<>(Math.min(byUser.size(), rooms.threshold));
         for (RoomMember m : bySeq.values()) {
             if (w.size() == rooms.threshold) {
                 break;
             }
-            w.add(m);
+            if (viewer == null || rooms.projection.showsRoomMember(viewer, m)) {
+                w.add(m);
+            }
         }
         return w;
     }
 
     /**
-     * The snapshot a local member is sent (on join, re-join and resume): the window as last sent, so
-     * the next diff continues from it, with the member count of now.
+     * The snapshot a local member is sent (on join, re-join and resume): what the member holds from then
+     * on, so the next diff continues from it. For the shared view that is the window as last sent with
+     * the member count of now (the next diff brings both up to date); a viewer with a view of their own
+     * gets it again as they hold it, or, new, as it is now.
      */
     ServerMessage snapshotFor(Session s, String rawId) {
         String viewer = s.userId();
-        List<RoomMember> members = sentWindow;
-        if (!blockedBy.isEmpty() || !sentBlockedBy.isEmpty()) {
-            members = new ArrayList<>(sentWindow.size());
-            for (RoomMember m : sentWindow) {
-                if (rooms.projection.showsRoomMember(viewer, m)) {
-                    members.add(m);
-                }
+        View v;
+        if (hasOwnView(s)) {
+            v = own.get(s);
+            if (v == null) {
+                v = viewOf(viewer, byUser.size());
+                own.put(s, v);
             }
+        } else {
+            int count = byUser.size();
+            boolean large = count > rooms.threshold;
+            if (count != sentCount || large != sentLarge) {
+                snapshotAhead = true;
+            }
+            v = new View(sentWindow, count, large, sentVersion);
         }
         List<String> typers = List.of();
         if (!typing.isEmpty()) {
@@ -425,9 +444,7 @@ final class LocalRoom {
             }
         }
         rooms.stats.roomDiffs++;
-        lagging.remove(s); // holds what was last sent from now on
-        return Messages.roomSnapshot(rawId, id, members, byUser.size() - blockedBy.getOrDefault(viewer, 0), sentVersion,
-                sentLarge || large(), typers);
+        return Messages.roomSnapshot(rawId, id, v.window(), v.count(), v.version(), v.large(), typers);
     }
 
     // ------------------------------------------------------------------ signals and typing
@@ -473,6 +490,32 @@ final class LocalRoom {
             }
             r.send(m);
             rooms.stats.signals++;
+        }
+    }
+
+    /**
+     * A typing member's blocks changed: a viewer who may no longer see them hears them stop, one who may
+     * see them again hears them type.
+     */
+    private void typingSeenAgain(RoomMember before, RoomMember after) {
+        ServerMessage stop = null;
+        ServerMessage start = null;
+        for (Session r : recipients) {
+            boolean was = rooms.projection.showsRoomMember(r.userId(), before);
+            boolean is = rooms.projection.showsRoomMember(r.userId(), after);
+            if (was && !is) {
+                if (stop == null) {
+                    stop = Messages.signal(id, after.userId(), ClientMessage.Signal.TYPING, ClientMessage.Signal.TYPING_OFF);
+                }
+                r.send(stop);
+                rooms.stats.signals++;
+            } else if (!was && is) {
+                if (start == null) {
+                    start = Messages.signal(id, after.userId(), ClientMessage.Signal.TYPING, ClientMessage.Signal.TYPING_ON);
+                }
+                r.send(start);
+                rooms.stats.signals++;
+            }
         }
     }
 
@@ -545,6 +588,14 @@ final class LocalRoom {
         }
     }
 
+    private final class ReloadTimer extends Timeout {
+        @Override
+        protected void expire() {
+            loading = null;
+            reload();
+        }
+    }
+
     private final class FlushTimer extends Timeout {
         @Override
         protected void expire() {
@@ -557,6 +608,7 @@ final class LocalRoom {
         closed = true;
         rooms.wheel.cancel(flushTimer);
         rooms.wheel.cancel(metaTimer);
+        rooms.wheel.cancel(reloadTimer);
         for (TypingTimer t : typing.values()) {
             rooms.wheel.cancel(t);
         }

@@ -896,6 +896,7 @@ public final class PresenceEngine {
             case BusMessage.SettingsChanged sc -> executor.execute(() -> {
                 LocalUser u = users.get(sc.userId());
                 if (u != null) {
+                    settingsStore.invalidate(sc.userId()); // another node may have made the write
                     rooms.rulesChanged(u);
                 }
             });

@@ -30,9 +30,10 @@ final class RoomMembership {
     long metaDue;
     /** Request ids of joins answered by the snapshot once the join is stored. */
     List<String> answerIds = new ArrayList<>(1);
-    /** A leave asked for while joining: done once the join is stored. */
+    /** A leave asked for while joining: done once the join is stored (or instead of storing it). */
     boolean leaveRequested;
-    String leaveId;
+    /** Request ids of those leaves, acked when the leave is done. */
+    List<String> leaveIds = new ArrayList<>(1);
 
     RoomMembership(Session session, LocalRoom room, String meta) {
         this.session = session;

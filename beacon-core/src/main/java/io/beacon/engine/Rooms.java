@@ -90,10 +90,7 @@ final class Rooms {
             if (ms.leaveRequested && s.state != Session.State.ENDED) {
                 // a leave asked for while joining, then a join again: the join wins, the leave is done with
                 ms.leaveRequested = false;
-                if (ms.leaveId != null) {
-                    s.send(Messages.ack(ms.leaveId));
-                    ms.leaveId = null;
-                }
+                ackAll(s, ms.leaveIds);
             }
             if (m.meta() != null) {
                 setMeta(ms, m.meta());
@@ -137,8 +134,14 @@ final class Rooms {
         if (ms.state != RoomMembership.State.JOINING) {
             return;
         }
-        if (s.state == Session.State.ENDED && !ms.leaveRequested) {
-            ms.leaveRequested = true;
+        if (ms.leaveRequested || s.state == Session.State.ENDED) {
+            // left (or ended) before the join was stored: store nothing, so nobody sees a join and a leave
+            ms.state = RoomMembership.State.GONE;
+            forget(ms);
+            ackAll(s, ms.answerIds);
+            ackAll(s, ms.leaveIds);
+            release(ms.room);
+            return;
         }
         ms.writtenMeta = ms.meta;
         RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.meta, ticker.millis());
@@ -170,7 +173,7 @@ final class Rooms {
             }
             ms.answerIds = null;
             if (ms.leaveRequested) {
-                leaveNow(ms, ms.leaveId);
+                leaveNow(ms, ms.leaveIds);
                 return;
             }
             if (s.user.rulesEpoch != epoch) {
@@ -193,24 +196,37 @@ final class Rooms {
             ms.session.send(Messages.error(id, code, message));
         }
         ms.answerIds = null;
-        if (ms.leaveRequested && ms.leaveId != null) {
-            ms.session.send(Messages.ack(ms.leaveId));
-        }
+        ackAll(ms.session, ms.leaveIds); // nothing to leave
         release(ms.room);
+    }
+
+    private static void ackAll(Session s, List<String> ids) {
+        for (String id : ids) {
+            if (id != null) {
+                s.send(Messages.ack(id));
+            }
+        }
+        ids.clear();
     }
 
     void leave(Session s, ClientMessage.Leave m) {
         RoomMembership ms = membership(s, m.room());
         if (ms.state == RoomMembership.State.JOINING) {
             ms.leaveRequested = true;
-            ms.leaveId = m.id();
+            ms.leaveIds.add(m.id());
             return;
         }
-        leaveNow(ms, m.id());
+        List<String> ids = new ArrayList<>(1);
+        ids.add(m.id());
+        leaveNow(ms, ids);
     }
 
-    /** Leaves at once: no more diffs or signals for the session, then the store hears of it. */
-    private void leaveNow(RoomMembership ms, String ackId) {
+    /**
+     * Leaves at once: no more diffs or signals for the session, then the store hears of it. When the
+     * store fails, a session that asked to leave is put back in the room (with a fresh snapshot, as it
+     * missed diffs meanwhile) and told to try again.
+     */
+    private void leaveNow(RoomMembership ms, List<String> ackIds) {
         Session s = ms.session;
         LocalRoom r = ms.room;
         ms.state = RoomMembership.State.GONE;
@@ -220,16 +236,25 @@ final class Rooms {
         engine.whenDone(store.updateRoom(r.id, new RoomUpdate.Leave(s.userId(), s.id), ticker.millis()), change -> {
             r.apply(change);
             publish(change);
-            if (ackId != null) {
-                s.send(Messages.ack(ackId));
-            }
+            ackAll(s, ackIds);
             release(r);
         }, failure -> {
             log("leave of room " + r.id + " by session " + s.id + " failed", failure);
-            if (ackId != null) {
-                s.send(Messages.error(ackId, ErrorCode.INTERNAL, "the presence store failed; try again"));
+            boolean asked = ackIds.stream().anyMatch(java.util.Objects::nonNull);
+            if (asked && s.state != Session.State.ENDED && s.rooms != null && !s.rooms.byRoom.containsKey(r.id)) {
+                ms.state = RoomMembership.State.JOINED;
+                s.rooms.byRoom.put(r.id, ms);
+                r.addRecipient(s);
+                stats.roomMembers++;
+                for (String id : ackIds) {
+                    if (id != null) {
+                        s.send(Messages.error(id, ErrorCode.INTERNAL, "the presence store failed; you are still in the room; try again"));
+                    }
+                }
+                s.send(r.snapshotFor(s, null));
+            } else {
+                release(r); // a session that ended: its record stays until the store answers again (a cluster resyncs it)
             }
-            release(r);
         });
     }
 
@@ -262,13 +287,24 @@ final class Rooms {
             return;
         }
         ms.lastMetaWriteNanos = nowNanos;
-        ms.writtenMeta = ms.meta;
+        String meta = ms.meta;
+        ms.writtenMeta = meta;
         Session s = ms.session;
         LocalRoom r = ms.room;
-        engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetMeta(s.userId(), s.id, ms.meta), ticker.millis()), change -> {
+        engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetMeta(s.userId(), s.id, meta), ticker.millis()), change -> {
             r.apply(change);
             publish(change);
-        }, failure -> log("meta of session " + s.id + " in room " + r.id + " was not stored", failure));
+        }, failure -> {
+            log("meta of session " + s.id + " in room " + r.id + " was not stored; retrying", failure);
+            if (ms.writtenMeta == meta && ms.state == RoomMembership.State.JOINED) {
+                ms.writtenMeta = null; // unknown: written again when the next window closes
+                if (!ms.metaQueued) {
+                    ms.metaQueued = true;
+                    ms.metaDue = ticker.nanos() + metaNanos;
+                    r.queueMeta(ms);
+                }
+            }
+        });
     }
 
     void signal(Session s, ClientMessage.Signal m) {
@@ -327,7 +363,7 @@ final class Rooms {
         }
         for (RoomMembership ms : List.copyOf(sr.byRoom.values())) {
             if (ms.state == RoomMembership.State.JOINED) {
-                leaveNow(ms, null);
+                leaveNow(ms, new ArrayList<>(0));
             } else if (ms.state == RoomMembership.State.JOINING) {
                 ms.leaveRequested = true;
             }
@@ -345,11 +381,15 @@ final class Rooms {
         }
         for (RoomMembership ms : List.copyOf(sr.byRoom.values())) {
             if (!RoomAccess.allows(s.roomClaim, ms.room.id)) {
-                s.send(Messages.error(null, ErrorCode.FORBIDDEN, "left room \"" + abbreviate(ms.room.id)
-                        + "\": the token of this connection does not allow it"));
+                String why = "left room \"" + abbreviate(ms.room.id) + "\": the token of this connection does not allow it";
+                s.send(Messages.error(null, ErrorCode.FORBIDDEN, why));
                 if (ms.state == RoomMembership.State.JOINED) {
-                    leaveNow(ms, null);
+                    leaveNow(ms, new ArrayList<>(0));
                 } else {
+                    for (String id : ms.answerIds) {
+                        s.send(Messages.error(id, ErrorCode.FORBIDDEN, why));
+                    }
+                    ms.answerIds.clear();
                     ms.leaveRequested = true;
                 }
             } else if (ms.state == RoomMembership.State.JOINED) {

@@ -20,6 +20,11 @@ public final class InMemoryPresenceStore implements PresenceStore {
     private final ConcurrentHashMap<String, UserRecord> records = new ConcurrentHashMap<>();
     /** Rooms with at least one member; a record is mutated only inside the map's atomic compute. */
     private final ConcurrentHashMap<String, RoomRecord> rooms = new ConcurrentHashMap<>();
+    /**
+     * The highest room version (and member seq) issued: a room forgotten when it emptied starts again
+     * above it, so nobody holding the old room's version drops the new room's changes as old.
+     */
+    private final java.util.concurrent.atomic.AtomicLong roomFloor = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public CompletableFuture<PresenceChange> update(String userId, PresenceUpdate update, long nowMillis) {
@@ -59,8 +64,9 @@ public final class InMemoryPresenceStore implements PresenceStore {
     public CompletableFuture<RoomChange> updateRoom(String room, RoomUpdate update, long nowMillis) {
         RoomChange[] change = new RoomChange[1];
         rooms.compute(room, (id, r) -> {
-            RoomRecord record = r == null ? new RoomRecord(id) : r;
+            RoomRecord record = r == null ? new RoomRecord(id, roomFloor.get()) : r;
             change[0] = record.apply(update, nowMillis);
+            roomFloor.accumulateAndGet(Math.max(change[0].version(), record.maxSeq()), Math::max);
             return record.isEmpty() ? null : record;
         });
         return CompletableFuture.completedFuture(change[0]);

@@ -26,7 +26,8 @@ import java.util.concurrent.CompletableFuture;
  *       {@link io.beacon.rooms.RoomRecord#apply}: the room's version grows strictly, and only when it
  *       changed; the change names the version it started from, so a reader can tell a missed change.
  *       A join over the room's member limit changes nothing and says so. A room whose last member
- *       left is forgotten.</li>
+ *       left may be forgotten, but its versions never go back: when it fills again, its first change
+ *       starts above every version it had (and member seqs above every seq).</li>
  *   <li>{@link #room} and {@link #roomMembers} read a room consistently at one version: members in
  *       the order they first joined, paged by that order.</li>
  * </ul>

@@ -15,7 +15,10 @@ import java.util.TreeMap;
  * O(n): a join storm into a big room stays linear.
  *
  * <p>Versions grow strictly: {@code max(previous + 1, now in epoch ms)}, so they keep growing after a
- * restart that lost the room and a client holding an old version never drops fresh news.
+ * restart that lost the room and a client holding an old version never drops fresh news. A store that
+ * forgets an emptied room starts the next record of that id from a floor at least as high as any
+ * version it issued ({@link #RoomRecord(String, long)}), so versions never go back, and neither do the
+ * members' {@code seq} (a paging cursor stays valid).
  */
 public final class RoomRecord {
     private final String room;
@@ -25,7 +28,17 @@ public final class RoomRecord {
     private long nextSeq;
 
     public RoomRecord(String room) {
+        this(room, 0);
+    }
+
+    /** A new room whose versions and member seqs start above {@code floor}. */
+    public RoomRecord(String room, long floor) {
         this.room = Objects.requireNonNull(room, "room");
+        if (floor < 0) {
+            throw new IllegalArgumentException("floor must be >= 0, was " + floor);
+        }
+        this.version = floor;
+        this.nextSeq = floor;
     }
 
     public String room() {
@@ -42,6 +55,11 @@ public final class RoomRecord {
 
     public boolean isEmpty() {
         return byUser.isEmpty();
+    }
+
+    /** The highest member seq issued in this room. */
+    public long maxSeq() {
+        return nextSeq;
     }
 
     /** Applies one update atomically (for the caller's lock) and describes what changed. */

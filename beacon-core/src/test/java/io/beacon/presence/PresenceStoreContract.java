@@ -891,6 +891,23 @@ public abstract class PresenceStoreContract extends io.beacon.testing.StoreContr
     }
 
     @Test
+    public void aRoomThatEmptiesAndFillsAgainInTheSameMillisecondKeepsGrowing() {
+        String r = user("room");
+        String alice = user("alice");
+        RoomChange first = room(r, join(alice, "s1"), NOW);
+        RoomChange busy = room(r, new RoomUpdate.SetMeta(alice, "s1", "{\"x\":1}"), NOW); // ahead of the clock now
+        RoomChange empty = room(r, new RoomUpdate.Leave(alice, "s1"), NOW);
+        assertThat(empty.version()).isGreaterThan(busy.version());
+        RoomChange again = room(r, join(user("bob"), "s2"), NOW);
+
+        assertThat(again.version()).as("no older than anything the room had").isGreaterThan(empty.version());
+        assertThat(again.since()).as("a reader holding the old room sees it continue, or a gap: never an old change")
+                .isGreaterThanOrEqualTo(empty.version());
+        assertThat(again.upserted().get(0).seq()).as("seqs go on, so a paging cursor stays valid").isGreaterThan(first.upserted().get(0).seq());
+        assertThat(await(store.room(r)).version()).isEqualTo(again.version());
+    }
+
+    @Test
     public void updatesThatChangeNothingKeepTheVersion() {
         String r = user("room");
         String alice = user("alice");
