@@ -7,7 +7,8 @@ package io.beacon.bus;
  * <h2>Contract</h2>
  * <ul>
  *   <li>{@link #publish} delivers the message to every listener subscribed to the channel at that
- *       moment, on every node, at most once per subscription.</li>
+ *       moment (whose subscription is {@linkplain BusSubscription#ready() ready}), on every node, at most
+ *       once per subscription.</li>
  *   <li>Messages published by one publisher on one channel arrive in the order they were published.</li>
  *   <li>Subscriptions are reference counted by the implementation: the first listener of a channel
  *       subscribes it at the transport, closing the last one unsubscribes it.</li>

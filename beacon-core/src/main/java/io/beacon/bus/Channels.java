@@ -8,6 +8,14 @@ public final class Channels {
     private Channels() {
     }
 
+    /**
+     * Every user's settings changes, heard by every node: each empties its settings cache for the user
+     * and refreshes the user's room memberships it holds. Low traffic: one message per backend write.
+     */
+    public static String settings() {
+        return "beacon:settings";
+    }
+
     public static String presence(String userId) {
         return "beacon:presence:{" + userId + "}";
     }

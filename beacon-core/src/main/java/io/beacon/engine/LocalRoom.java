@@ -134,7 +134,9 @@ final class LocalRoom {
         if (closed || loading != null) {
             return;
         }
-        CompletableFuture<RoomState> load = rooms.store.room(id);
+        // the first load waits until the room's bus subscription is live: no change falls between the two
+        CompletableFuture<Void> live = subscription == null ? io.beacon.bus.BusSubscription.READY : subscription.ready();
+        CompletableFuture<RoomState> load = live.isDone() ? rooms.store.room(id) : live.thenCompose(v -> rooms.store.room(id));
         loading = load;
         buffered = new ArrayList<>(2);
         rooms.engine.whenDone(load, state -> {

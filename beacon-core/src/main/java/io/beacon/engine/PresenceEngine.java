@@ -83,6 +83,8 @@ public final class PresenceEngine {
     /** The listener of users' control channels (backend disconnects, settings changes for rooms). */
     private final io.beacon.bus.BusListener controlListener = this::onControlMessage;
     private final Rooms rooms;
+    /** Every node hears every settings change here (cache invalidation, room memberships). */
+    private final io.beacon.bus.BusSubscription settingsSubscription;
 
     public PresenceEngine(EngineOptions options, Ticker ticker, Executor executor, PresenceStore presenceStore,
                           SettingsStore settingsStore, Bus bus, Projection projection) {
@@ -99,6 +101,11 @@ public final class PresenceEngine {
         this.graceNanos = TimeUnit.MILLISECONDS.toNanos(options.offlineGraceMs());
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(options.idleAfterMs());
         this.rooms = new Rooms(this, options, ticker, wheel, executor, presenceStore, bus, projection, stats);
+        this.settingsSubscription = bus.subscribe(Channels.settings(), (channel, message) -> {
+            if (message instanceof BusMessage.SettingsChanged sc) {
+                executor.execute(() -> onSettingsBroadcast(sc.userId()));
+            }
+        });
     }
 
     public EngineOptions options() {
@@ -574,6 +581,7 @@ public final class PresenceEngine {
         }
         Set<String> subs = s.subscriptionsForWrite();
         List<Watch> newWatches = new ArrayList<>(fresh.size());
+        List<CompletableFuture<Void>> live = null;
         for (String id : fresh) {
             Watch w = watches.get(id);
             if (w == null) {
@@ -582,12 +590,21 @@ public final class PresenceEngine {
                 w.subscription = bus.subscribe(Channels.presence(id), busListener);
                 stats.watchedUsers = watches.size();
             }
+            CompletableFuture<Void> ready = w.subscription.ready();
+            if (!ready.isDone()) {
+                if (live == null) {
+                    live = new ArrayList<>();
+                }
+                live.add(ready);
+            }
             subs.add(w.userId); // the watch's copy of the id: one string per watched user, not one per subscriber
             w.pending++;
             newWatches.add(w);
         }
-        // read after subscribing to the bus, so no change can fall between the read and the subscription
-        whenDone(readAll(m.userIds()), reads -> {
+        // read once the bus subscriptions are live, so no change can fall between the read and the subscription
+        CompletableFuture<Reads> read = live == null ? readAll(m.userIds())
+                : CompletableFuture.allOf(live.toArray(CompletableFuture[]::new)).thenCompose(v -> readAll(m.userIds()));
+        whenDone(read, reads -> {
             Map<String, Presence> found = reads.presences();
             for (Watch w : newWatches) {
                 w.pending--;
@@ -756,6 +773,59 @@ public final class PresenceEngine {
         return rooms.members(room, viewerId, afterSeq, limit);
     }
 
+    // ------------------------------------------------------------------ cluster mode
+
+    /**
+     * Another node died (its lease expired): the sessions it held end — in its users' presence, last seen
+     * {@code endedAtMillis}, and in its rooms — and the changes are published like any other. The node's
+     * users and rooms come from the store's index of what the node held. Call on the engine thread.
+     *
+     * @return completes when the store has every removal (then the index of the dead node may go)
+     */
+    public CompletableFuture<Void> removeNode(String nodeId, long endedAtMillis, Collection<String> userIds, Collection<String> roomIds) {
+        Objects.requireNonNull(nodeId, "nodeId");
+        List<CompletableFuture<?>> done = new ArrayList<>(userIds.size() + roomIds.size());
+        for (String userId : userIds) {
+            CompletableFuture<PresenceChange> f = presenceStore.update(userId, new PresenceUpdate.RemoveNode(nodeId, endedAtMillis), ticker.millis());
+            done.add(f);
+            whenDone(f, this::publish, failure -> LOG.log(System.Logger.Level.ERROR,
+                    "could not remove the sessions of dead node " + nodeId + " from " + userId, failure));
+        }
+        done.addAll(rooms.removeNode(nodeId, roomIds));
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The shared store and bus are back after an outage (a Redis restart may have lost everything, and
+     * changes published meanwhile did not arrive): this node stores again every session and room
+     * membership it holds — changing nothing where the store still has them — and reads again every user
+     * and room its clients watch, delivering what is newer. Call on the engine thread.
+     */
+    public void republish() {
+        for (LocalUser user : users.values()) {
+            String userId = user.userId;
+            List<Session> sessions = List.copyOf(user.sessions);
+            whenDone(settingsStore.get(userId), settings -> {
+                update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), null, null);
+                for (Session s : sessions) {
+                    putSession(s);
+                }
+            }, failure -> LOG.log(System.Logger.Level.ERROR, "could not republish the sessions of " + userId, failure));
+        }
+        List<String> watched = new ArrayList<>(watches.keySet());
+        for (int from = 0; from < watched.size(); from += 1_000) {
+            List<String> chunk = watched.subList(from, Math.min(watched.size(), from + 1_000));
+            whenDone(presenceStore.getAll(chunk).thenCompose(this::withDurableState), found -> {
+                for (Presence p : found.values()) {
+                    if (p.version() > 0) {
+                        deliver(p);
+                    }
+                }
+            }, failure -> LOG.log(System.Logger.Level.ERROR, "could not read watched users again after an outage", failure));
+        }
+        rooms.republish();
+    }
+
     // ------------------------------------------------------------------ privacy and backend control
 
     /**
@@ -767,8 +837,8 @@ public final class PresenceEngine {
     public void settingsChanged(String userId) {
         // on the presence channel, so that every node sees it before the version bump that follows
         bus.publish(Channels.presence(userId), new BusMessage.SettingsChanged(userId));
-        // and on the control channel, heard by the nodes holding the user's sessions: their rooms learn the new blocks
-        bus.publish(Channels.user(userId), new BusMessage.SettingsChanged(userId));
+        // and to every node: caches are emptied everywhere, and the user's rooms learn the new blocks
+        bus.publish(Channels.settings(), new BusMessage.SettingsChanged(userId));
         // a user the presence store does not know yet is loaded first, so the bump cannot hide their durable state
         whenDone(settingsStore.get(userId), settings -> {
             update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), null, null);
@@ -893,14 +963,16 @@ public final class PresenceEngine {
     private void onControlMessage(String channel, BusMessage message) {
         switch (message) {
             case BusMessage.DisconnectUser du -> executor.execute(() -> disconnectLocal(du.userId()));
-            case BusMessage.SettingsChanged sc -> executor.execute(() -> {
-                LocalUser u = users.get(sc.userId());
-                if (u != null) {
-                    settingsStore.invalidate(sc.userId()); // another node may have made the write
-                    rooms.rulesChanged(u);
-                }
-            });
             default -> LOG.log(System.Logger.Level.WARNING, "unexpected " + message.getClass().getSimpleName() + " on " + channel);
+        }
+    }
+
+    /** A user's settings changed on some node: forget what this node cached, and refresh the user's rooms here. */
+    private void onSettingsBroadcast(String userId) {
+        settingsStore.invalidate(userId); // another node may have made the write
+        LocalUser u = users.get(userId);
+        if (u != null) {
+            rooms.rulesChanged(u);
         }
     }
 

@@ -20,6 +20,8 @@ final class RoomMembership {
     final Session session;
     final LocalRoom room;
     State state = State.JOINING;
+    /** When the join was stored (epoch ms), kept for storing it again after an outage. */
+    long joinedAtMillis;
     /** The meta the session asked for last (compact JSON). */
     String meta;
     /** The meta last written to the store. */

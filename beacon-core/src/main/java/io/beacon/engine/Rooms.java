@@ -144,7 +144,8 @@ final class Rooms {
             return;
         }
         ms.writtenMeta = ms.meta;
-        RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.meta, ticker.millis());
+        ms.joinedAtMillis = ticker.millis();
+        RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.meta, ms.joinedAtMillis);
         RoomUpdate.Join join = new RoomUpdate.Join(s.userId(), entry, blocks, options.maxRoomMembers());
         engine.whenDone(store.updateRoom(ms.room.id, join, ticker.millis()), change -> joined(ms, change, epoch),
                 failure -> refuse(ms, ErrorCode.INTERNAL, "the presence store failed; try again", failure));
@@ -433,6 +434,60 @@ final class Rooms {
                 });
             }
         }, failure -> log("could not load the privacy rules of " + userId + " for its rooms", failure));
+    }
+
+    // ------------------------------------------------------------------ cluster mode
+
+    /** A dead node's sessions leave its rooms (see {@link PresenceEngine#removeNode}). */
+    List<CompletableFuture<RoomChange>> removeNode(String nodeId, java.util.Collection<String> roomIds) {
+        List<CompletableFuture<RoomChange>> done = new ArrayList<>(roomIds.size());
+        for (String room : roomIds) {
+            CompletableFuture<RoomChange> f = store.updateRoom(room, new RoomUpdate.RemoveNode(nodeId), ticker.millis());
+            done.add(f);
+            engine.whenDone(f, change -> {
+                LocalRoom r = rooms.get(room);
+                if (r != null) {
+                    r.apply(change);
+                }
+                publish(change);
+            }, failure -> log("could not remove the sessions of dead node " + nodeId + " from room " + room, failure));
+        }
+        return done;
+    }
+
+    /**
+     * After an outage of the shared store: every local membership is stored again (a no-op where the
+     * store still has it) and every local room is read again, since changes published meanwhile were lost.
+     */
+    void republish() {
+        for (LocalRoom r : List.copyOf(rooms.values())) {
+            r.reload();
+        }
+        for (LocalRoom r : List.copyOf(rooms.values())) {
+            for (Session s : List.copyOf(r.recipients)) {
+                RoomMembership ms = s.rooms == null ? null : s.rooms.byRoom.get(r.id);
+                if (ms == null || ms.state != RoomMembership.State.JOINED) {
+                    continue;
+                }
+                r.holders++;
+                engine.whenDone(projection.rules(s.userId()), rules -> {
+                    RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.writtenMeta == null ? ms.meta : ms.writtenMeta,
+                            ms.joinedAtMillis);
+                    engine.whenDone(store.updateRoom(r.id, new RoomUpdate.Join(s.userId(), entry, rules.blocks(), Integer.MAX_VALUE),
+                            ticker.millis()), change -> {
+                        r.apply(change);
+                        publish(change);
+                        release(r);
+                    }, failure -> {
+                        log("could not store again the membership of session " + s.id + " in room " + r.id, failure);
+                        release(r);
+                    });
+                }, failure -> {
+                    log("could not load the privacy rules of " + s.userId(), failure);
+                    release(r);
+                });
+            }
+        }
     }
 
     // ------------------------------------------------------------------ bus and backend reads

@@ -62,64 +62,82 @@ public final class RoomRecord {
         return nextSeq;
     }
 
+    /**
+     * The rule of one update for one member, shared by every store: the member after {@code update},
+     * given the member before ({@code null}: not in the room). Returns {@code old} itself when nothing
+     * changes and {@code null} when the member leaves; a member who joins gets {@code newSeq}.
+     * {@link RoomUpdate.RemoveNode} is not handled here: see {@link #withoutNode}.
+     */
+    public static RoomMember memberAfter(RoomMember old, RoomUpdate update, long newSeq) {
+        return switch (update) {
+            case RoomUpdate.Join j -> {
+                if (old == null) {
+                    yield new RoomMember(j.userId(), newSeq, j.blocks(), List.of(j.session()));
+                }
+                RoomMember m = old.withSession(j.session());
+                if (!m.blocks().equals(j.blocks())) {
+                    m = m.withBlocks(j.blocks());
+                }
+                yield m.equals(old) ? old : m;
+            }
+            case RoomUpdate.Leave l -> old == null ? null : old.withoutSession(l.sessionId());
+            case RoomUpdate.SetMeta sm -> {
+                RoomSession s = old == null ? null : old.session(sm.sessionId());
+                yield s == null || s.meta().equals(sm.meta()) ? old : old.withSession(s.withMeta(sm.meta()));
+            }
+            case RoomUpdate.SetBlocks sb -> old == null || old.blocks().equals(sb.blocks()) ? old : old.withBlocks(sb.blocks());
+            case RoomUpdate.RemoveNode rn -> throw new IllegalArgumentException("RemoveNode applies to every member: use withoutNode");
+        };
+    }
+
+    /** The member without its sessions held by {@code nodeId}: {@code m} itself when it had none, {@code null} when none is left. */
+    public static RoomMember withoutNode(RoomMember m, String nodeId) {
+        RoomMember out = m;
+        for (RoomSession s : m.sessions()) {
+            if (s.nodeId().equals(nodeId)) {
+                out = out == null ? null : out.withoutSession(s.sessionId());
+            }
+        }
+        return out;
+    }
+
     /** Applies one update atomically (for the caller's lock) and describes what changed. */
     public RoomChange apply(RoomUpdate update, long nowMillis) {
         List<RoomMember> upserted = new ArrayList<>(1);
         List<String> removed = new ArrayList<>(1);
         switch (update) {
-            case RoomUpdate.Join j -> {
-                RoomMember old = byUser.get(j.userId());
-                RoomMember m;
-                if (old == null) {
-                    if (byUser.size() >= j.maxMembers()) {
-                        return RoomChange.none(room, RoomChange.Outcome.ROOM_FULL, version, count());
-                    }
-                    m = new RoomMember(j.userId(), ++nextSeq, j.blocks(), List.of(j.session()));
-                } else {
-                    m = old.withSession(j.session());
-                    if (!m.blocks().equals(j.blocks())) {
-                        m = m.withBlocks(j.blocks());
-                    }
-                }
-                put(old, m, upserted);
-            }
-            case RoomUpdate.Leave l -> {
-                RoomMember old = byUser.get(l.userId());
-                if (old != null) {
-                    RoomMember m = old.withoutSession(l.sessionId());
-                    if (m == null) {
-                        remove(old, removed);
-                    } else {
-                        put(old, m, upserted);
-                    }
-                }
-            }
-            case RoomUpdate.SetMeta sm -> {
-                RoomMember old = byUser.get(sm.userId());
-                RoomSession s = old == null ? null : old.session(sm.sessionId());
-                if (s != null && !s.meta().equals(sm.meta())) {
-                    put(old, old.withSession(s.withMeta(sm.meta())), upserted);
-                }
-            }
-            case RoomUpdate.SetBlocks sb -> {
-                RoomMember old = byUser.get(sb.userId());
-                if (old != null) {
-                    put(old, old.withBlocks(sb.blocks()), upserted);
-                }
-            }
             case RoomUpdate.RemoveNode rn -> {
                 for (RoomMember old : List.copyOf(bySeq.values())) {
-                    RoomMember m = old;
-                    for (RoomSession s : old.sessions()) {
-                        if (s.nodeId().equals(rn.nodeId())) {
-                            m = m == null ? null : m.withoutSession(s.sessionId());
-                        }
-                    }
+                    RoomMember m = withoutNode(old, rn.nodeId());
                     if (m == null) {
                         remove(old, removed);
                     } else {
                         put(old, m, upserted);
                     }
+                }
+            }
+            case RoomUpdate.Join j when !byUser.containsKey(j.userId()) && byUser.size() >= j.maxMembers() -> {
+                return RoomChange.none(room, RoomChange.Outcome.ROOM_FULL, version, count());
+            }
+            default -> {
+                String userId = switch (update) {
+                    case RoomUpdate.Join j -> j.userId();
+                    case RoomUpdate.Leave l -> l.userId();
+                    case RoomUpdate.SetMeta sm -> sm.userId();
+                    case RoomUpdate.SetBlocks sb -> sb.userId();
+                    case RoomUpdate.RemoveNode rn -> throw new AssertionError();
+                };
+                RoomMember old = byUser.get(userId);
+                RoomMember m = memberAfter(old, update, nextSeq + 1);
+                if (m == null) {
+                    if (old != null) {
+                        remove(old, removed);
+                    }
+                } else if (m != old) {
+                    if (old == null) {
+                        nextSeq++;
+                    }
+                    put(old, m, upserted);
                 }
             }
         }

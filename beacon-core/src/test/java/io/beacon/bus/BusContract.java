@@ -61,6 +61,17 @@ public abstract class BusContract {
 
     // ------------------------------------------------------------------ helpers
 
+    /** Subscribes and waits until the subscription is live, as the contract's readers do. */
+    protected BusSubscription subscribe(String channel, BusListener listener) {
+        BusSubscription sub = bus.subscribe(channel, listener);
+        try {
+            sub.ready().get(deliveryTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("subscription to " + channel + " did not become ready", e);
+        }
+        return sub;
+    }
+
     /** A presence channel unique to this test. */
     protected String channel(String name) {
         return Channels.presence(prefix + name);
@@ -124,8 +135,8 @@ public abstract class BusContract {
         String ch = channel("a");
         Recorder r1 = new Recorder();
         Recorder r2 = new Recorder();
-        bus.subscribe(ch, r1);
-        bus.subscribe(ch, r2);
+        subscribe(ch, r1);
+        subscribe(ch, r2);
 
         BusMessage m = msg("hello");
         bus.publish(ch, m);
@@ -145,9 +156,9 @@ public abstract class BusContract {
         Recorder onA = new Recorder();
         Recorder onLonger = new Recorder();
         Recorder onUser = new Recorder();
-        bus.subscribe(a, onA);
-        bus.subscribe(aLonger, onLonger);
-        bus.subscribe(userChannel, onUser);
+        subscribe(a, onA);
+        subscribe(aLonger, onLonger);
+        subscribe(userChannel, onUser);
 
         BusMessage m = msg("for alice");
         bus.publish(a, m);
@@ -167,7 +178,7 @@ public abstract class BusContract {
         assertThatCode(() -> bus.publish(ch, msg("nobody listens"))).doesNotThrowAnyException();
 
         Recorder late = new Recorder();
-        bus.subscribe(ch, late);
+        subscribe(ch, late);
         BusMessage f = fence(ch, late);
         assertThat(late.messages).containsExactly(f);
     }
@@ -176,7 +187,7 @@ public abstract class BusContract {
     public void preservesPerPublisherOrderOverAThousandMessages() {
         String ch = channel("order");
         Recorder r = new Recorder();
-        bus.subscribe(ch, r);
+        subscribe(ch, r);
         List<BusMessage> sent = new ArrayList<>();
         for (int i = 0; i < 1_000; i++) {
             BusMessage m = msg("m" + i);
@@ -193,7 +204,7 @@ public abstract class BusContract {
     public void preservesOrderPerPublisherWhenSeveralPublishConcurrently() throws Exception {
         String ch = channel("order-many");
         Recorder r = new Recorder();
-        bus.subscribe(ch, r);
+        subscribe(ch, r);
         int publishers = 4;
         int perPublisher = 1_000;
         CountDownLatch start = new CountDownLatch(1);
@@ -238,8 +249,8 @@ public abstract class BusContract {
         String ch = channel("close");
         Recorder closed = new Recorder();
         Recorder open = new Recorder();
-        BusSubscription sub = bus.subscribe(ch, closed);
-        bus.subscribe(ch, open);
+        BusSubscription sub = subscribe(ch, closed);
+        subscribe(ch, open);
         BusMessage before = msg("before");
         bus.publish(ch, before);
         awaitReceived(closed, before);
@@ -258,8 +269,8 @@ public abstract class BusContract {
         String ch = channel("close-twice");
         Recorder gone = new Recorder();
         Recorder stays = new Recorder();
-        BusSubscription sub = bus.subscribe(ch, gone);
-        bus.subscribe(ch, stays);
+        BusSubscription sub = subscribe(ch, gone);
+        subscribe(ch, stays);
 
         sub.close();
         assertThatCode(sub::close).doesNotThrowAnyException();
@@ -276,7 +287,7 @@ public abstract class BusContract {
     public void closingTheLastSubscriptionAndSubscribingAgainWorks() {
         String ch = channel("resubscribe");
         Recorder first = new Recorder();
-        BusSubscription sub = bus.subscribe(ch, first);
+        BusSubscription sub = subscribe(ch, first);
         BusMessage m1 = msg("one");
         bus.publish(ch, m1);
         awaitReceived(first, m1);
@@ -284,7 +295,7 @@ public abstract class BusContract {
         sub.close();
 
         Recorder second = new Recorder();
-        BusSubscription sub2 = bus.subscribe(ch, second);
+        BusSubscription sub2 = subscribe(ch, second);
         BusMessage m2 = msg("two");
         bus.publish(ch, m2);
         awaitReceived(second, m2);
@@ -299,9 +310,9 @@ public abstract class BusContract {
         String ch = channel("same-listener");
         Recorder r = new Recorder();
         Recorder witness = new Recorder();
-        BusSubscription s1 = bus.subscribe(ch, r);
-        BusSubscription s2 = bus.subscribe(ch, r);
-        bus.subscribe(ch, witness);
+        BusSubscription s1 = subscribe(ch, r);
+        BusSubscription s2 = subscribe(ch, r);
+        subscribe(ch, witness);
 
         s1.close();
         BusMessage m = msg("after one close");
@@ -327,7 +338,7 @@ public abstract class BusContract {
         AtomicBoolean stop = new AtomicBoolean();
         Thread churn = new Thread(() -> {
             while (!stop.get()) {
-                bus.subscribe(ch, (c, m) -> { }).close();
+                subscribe(ch, (c, m) -> { }).close();
             }
         }, "bus-churn");
         churn.setDaemon(true);
@@ -337,7 +348,7 @@ public abstract class BusContract {
             // at least 200 rounds, then until the deadline (at most 100,000)
             for (int i = 0; i < 100_000 && (i < 200 || System.nanoTime() - deadline < 0); i++) {
                 Recorder r = new Recorder();
-                BusSubscription sub = bus.subscribe(ch, r);
+                BusSubscription sub = subscribe(ch, r);
                 BusMessage m = msg("m" + i);
                 bus.publish(ch, m);
                 awaitReceived(r, m);
@@ -355,12 +366,12 @@ public abstract class BusContract {
         AtomicInteger calls = new AtomicInteger();
         Recorder before = new Recorder();
         Recorder after = new Recorder();
-        bus.subscribe(ch, before);
-        bus.subscribe(ch, (c, m) -> {
+        subscribe(ch, before);
+        subscribe(ch, (c, m) -> {
             calls.incrementAndGet();
             throw new IllegalStateException("listener failure (expected by the test)");
         });
-        bus.subscribe(ch, after);
+        subscribe(ch, after);
 
         List<BusMessage> sent = List.of(msg("1"), msg("2"), msg("3"));
         for (BusMessage m : sent) {
@@ -379,7 +390,7 @@ public abstract class BusContract {
     public void everyMessageKindRoundTripsWithEqualContent() {
         String ch = channel("kinds");
         Recorder r = new Recorder();
-        bus.subscribe(ch, r);
+        subscribe(ch, r);
         String odd = "ünï-😀-\"quoted\"-{tag}";
         Presence full = new Presence(odd, Status.BUSY, "in_call", new CustomStatus("On a call ☎", "📞", 1_700_000_999_000L),
                 1_700_000_000_000L, null,

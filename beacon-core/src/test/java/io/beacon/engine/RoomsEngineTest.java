@@ -494,7 +494,7 @@ class RoomsEngineTest {
             h.send(a, "{\"type\":\"leave\",\"room\":\"r\"}");
             assertThat(h.engine.stats().rooms()).isZero();
             assertThat(h.engine.stats().roomMembers()).isZero();
-            assertThat(h.bus.channelCount()).as("only a's control channel").isEqualTo(1);
+            assertThat(h.bus.channelCount()).as("only a's control channel and the settings channel").isEqualTo(2);
             assertThat(h.presenceStore.room("r").join().version()).isZero();
         }
     }

@@ -38,6 +38,15 @@ public abstract class PresenceStoreContract extends io.beacon.testing.StoreContr
 
     /** How long a test waits for one future of the store. */
 
+    /**
+     * Sessions each of 8 threads adds to one user in {@link #concurrentPutSessionsOfOneUserLoseNothing}.
+     * A store that keeps a user's sessions in one record pays O(sessions) per update (a real user has a
+     * few); such a store may use fewer than 4,000 in all.
+     */
+    protected int sessionsPerThreadOfOneUser() {
+        return 500;
+    }
+
     protected PresenceChange apply(String userId, PresenceUpdate update, long nowMillis) {
         return apply(store, userId, update, nowMillis);
     }
@@ -740,7 +749,7 @@ public abstract class PresenceStoreContract extends io.beacon.testing.StoreContr
     public void concurrentPutSessionsOfOneUserLoseNothing() throws Exception {
         String u = user("busy-bee");
         int threads = 8;
-        int perThread = 500;
+        int perThread = sessionsPerThreadOfOneUser();
         List<PresenceChange> changes = runConcurrently(threads, perThread, (t, i) ->
                 apply(u, put(session("t" + t + "-s" + i, "node-" + t, Device.values()[(t + i) % 4], i % 3 == 0)), NOW + i));
 

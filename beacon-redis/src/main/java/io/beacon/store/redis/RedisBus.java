@@ -1,0 +1,173 @@
+package io.beacon.store.redis;
+
+import io.beacon.bus.Bus;
+import io.beacon.bus.BusListener;
+import io.beacon.bus.BusMessage;
+import io.beacon.bus.BusSubscription;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link Bus} of cluster mode: Redis pub/sub, sharded ({@code SSUBSCRIBE}/{@code SPUBLISH}) on a
+ * Redis Cluster so a channel lives on the shard of its hash tag.
+ *
+ * <p>This node subscribes a channel at Redis only while it has local listeners on it (reference
+ * counted: the first listener subscribes, closing the last unsubscribes), so Redis sends a node only
+ * the changes of users and rooms its clients watch. Subscriptions are kept by this class, not only by
+ * the connection: after a reconnect or a topology change (a slot moved, a replica promoted)
+ * {@link #resubscribe()} subscribes every channel again — Lettuce does not always do it for sharded
+ * channels. Messages published while the link is down are lost; the node catches up by reading again
+ * ({@code PresenceEngine.republish}).
+ */
+public final class RedisBus implements Bus {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
+
+    private final boolean sharded;
+    private final RedisClusterAsyncCommands<String, String> publisher;
+    private final StatefulRedisPubSubConnection<String, String> subscriber;
+    private final RedisPubSubAsyncCommands<String, String> sub;
+    private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+
+    /** The local listeners of one channel and whether Redis has confirmed the subscription. */
+    private static final class Channel {
+        final CopyOnWriteArrayList<BusListener> listeners = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> subscribed;
+    }
+
+    public RedisBus(RedisConnection connection) {
+        Objects.requireNonNull(connection, "connection");
+        this.sharded = connection.cluster();
+        this.publisher = connection.commands();
+        this.subscriber = connection.openPubSub();
+        this.sub = subscriber.async();
+        subscriber.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String message) {
+                dispatch(channel, message);
+            }
+
+            @Override
+            public void smessage(String channel, String message) {
+                dispatch(channel, message);
+            }
+        });
+        connection.onTopologyChange(this::resubscribe);
+    }
+
+    @Override
+    public void publish(String channel, BusMessage message) {
+        Objects.requireNonNull(channel, "channel");
+        String payload = RedisJson.bus(Objects.requireNonNull(message, "message"));
+        (sharded ? publisher.spublish(channel, payload) : publisher.publish(channel, payload)).whenComplete((n, e) -> {
+            if (e != null) {
+                LOG.warn("could not publish on {}: {}", channel, e.toString());
+            }
+        });
+    }
+
+    @Override
+    public BusSubscription subscribe(String channel, BusListener listener) {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(listener, "listener");
+        Channel[] mine = new Channel[1];
+        // inside the map's atomic step: a concurrent close of the channel's last listener cannot drop it
+        channels.compute(channel, (c, existing) -> {
+            Channel ch = existing == null ? new Channel() : existing;
+            ch.listeners.add(listener);
+            if (ch.subscribed == null) {
+                ch.subscribed = redisSubscribe(channel);
+            }
+            mine[0] = ch;
+            return ch;
+        });
+        Channel ch = mine[0];
+        return new BusSubscription() {
+            private boolean closed;
+
+            @Override
+            public CompletableFuture<Void> ready() {
+                return ch.subscribed;
+            }
+
+            @Override
+            public synchronized void close() {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                channels.computeIfPresent(channel, (c, existing) -> {
+                    existing.listeners.remove(listener);
+                    if (existing.listeners.isEmpty()) {
+                        (sharded ? sub.sunsubscribe(channel) : sub.unsubscribe(channel)).whenComplete((v, e) -> {
+                            if (e != null) {
+                                LOG.debug("could not unsubscribe {}: {}", channel, e.toString());
+                            }
+                        });
+                        return null;
+                    }
+                    return existing;
+                });
+            }
+        };
+    }
+
+    private CompletableFuture<Void> redisSubscribe(String channel) {
+        return (sharded ? sub.ssubscribe(channel) : sub.subscribe(channel)).toCompletableFuture();
+    }
+
+    /**
+     * Subscribes every channel this node listens on again (after a reconnect or a topology change);
+     * completes when Redis confirmed them all.
+     */
+    public CompletableFuture<Void> resubscribe() {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (String channel : channels.keySet()) {
+            all.add(redisSubscribe(channel).exceptionally(e -> {
+                LOG.warn("could not subscribe {} again: {}", channel, e.toString());
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Channels with local listeners (for tests and metrics). */
+    public int channelCount() {
+        return channels.size();
+    }
+
+    private void dispatch(String channel, String payload) {
+        Channel ch = channels.get(channel);
+        if (ch == null) {
+            return;
+        }
+        BusMessage message;
+        try {
+            message = RedisJson.bus(payload);
+        } catch (RuntimeException e) {
+            LOG.warn("dropped an unreadable message on {}: {}", channel, e.toString());
+            return;
+        }
+        for (BusListener l : ch.listeners) {
+            try {
+                l.onMessage(channel, message);
+            } catch (RuntimeException e) {
+                LOG.warn("bus listener on {} failed", channel, e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        subscriber.close();
+    }
+}

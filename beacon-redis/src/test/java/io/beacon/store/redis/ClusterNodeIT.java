@@ -1,0 +1,295 @@
+package io.beacon.store.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.beacon.engine.EngineOptions;
+import io.beacon.engine.PresenceEngine;
+import io.beacon.engine.RecordingConnection;
+import io.beacon.privacy.Projection;
+import io.beacon.protocol.ClientMessage;
+import io.beacon.protocol.ClientMessages;
+import io.beacon.protocol.ProtocolLimits;
+import io.beacon.settings.InMemorySettingsStore;
+import io.beacon.time.FakeTicker;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two engines sharing one real Redis, on one fake clock: presence and rooms across nodes, a user on
+ * both, a node that dies without a word (its lease runs out: the other cleans up after the grace), and
+ * a Redis that restarts empty (the nodes store their state again).
+ */
+class ClusterNodeIT {
+    private static final long TTL = 5_000;
+    private static final long GRACE = 5_000;
+    private static final ClientMessages PARSER = new ClientMessages(ProtocolLimits.DEFAULTS);
+
+    private final FakeTicker ticker = new FakeTicker();
+    private final InMemorySettingsStore settings = new InMemorySettingsStore();
+    private RedisServers.Server redis;
+    private final List<Node> nodes = new ArrayList<>();
+
+    /** One node: an engine on its own thread, its Redis store and bus, its lease. */
+    final class Node implements AutoCloseable {
+        final String id;
+        final ExecutorService thread = Executors.newSingleThreadExecutor();
+        final RedisConnection connection;
+        final RedisBus bus;
+        final PresenceEngine engine;
+        final ClusterNode cluster;
+
+        Node(String id) {
+            this.id = id;
+            connection = RedisConnection.connect(RedisConnection.Options.standalone(redis.uri()).withCommandTimeout(Duration.ofMillis(500)));
+            bus = new RedisBus(connection);
+            engine = new PresenceEngine(EngineOptions.builder().nodeId(id).offlineGraceMs(GRACE).build(), ticker, thread,
+                    new RedisPresenceStore(connection), settings, bus, Projection.PUBLIC);
+            cluster = new ClusterNode(engine, thread, new NodeLeases(connection, id, TTL), bus, ticker, TTL, GRACE);
+        }
+
+        <T> T call(Supplier<T> work) {
+            try {
+                return thread.submit(work::get).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        void run(Runnable work) {
+            call(() -> {
+                work.run();
+                return null;
+            });
+        }
+
+        RecordingConnection connect(String user, List<String> rooms) {
+            return connect(user, "web", rooms);
+        }
+
+        RecordingConnection connect(String user, String device, List<String> rooms) {
+            RecordingConnection c = new RecordingConnection();
+            run(() -> {
+                c.touch(ticker.nanos());
+                engine.connectionOpened(c);
+                engine.hello(c, user, null, rooms,
+                        (ClientMessage.Hello) PARSER.parse("{\"type\":\"hello\",\"token\":\"t\",\"device\":\"" + device + "\"}"));
+            });
+            return c;
+        }
+
+        void send(RecordingConnection c, String json) {
+            run(() -> {
+                c.touch(ticker.nanos());
+                engine.message(c, PARSER.parse(json));
+            });
+        }
+
+        /** What a connection received, read on the engine thread. */
+        List<JsonNode> received(RecordingConnection c, String type) {
+            return call(() -> c.ofType(type));
+        }
+
+        /** Everything queued on the engine thread has run, and the clock has moved for the wheel. */
+        void tick() {
+            try {
+                cluster.tick().get(5, TimeUnit.SECONDS); // as if the step took long enough for Redis to answer
+            } catch (Exception e) {
+                // a renewal that fails (Redis down) is what some tests want
+            }
+            run(engine::tick);
+        }
+
+        /** Dies without a word: no lease renewal, no cleanup, connections gone. */
+        void kill() {
+            thread.shutdownNow();
+            bus.close();
+            connection.close();
+        }
+
+        @Override
+        public void close() {
+            thread.shutdownNow();
+            bus.close();
+            connection.close();
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        redis = RedisServers.start();
+    }
+
+    @AfterEach
+    void stop() {
+        for (Node n : nodes) {
+            try {
+                n.close();
+            } catch (RuntimeException ignored) {
+                // already killed
+            }
+        }
+        redis.close();
+    }
+
+    private Node node(String id) {
+        Node n = new Node(id);
+        nodes.add(n);
+        n.tick();
+        return n;
+    }
+
+    private static String lastStatus(List<JsonNode> presences, String user) {
+        String status = null;
+        for (JsonNode p : presences) {
+            if (p.path("user_id").asText().equals(user)) {
+                status = p.path("status").asText();
+            }
+        }
+        return status;
+    }
+
+    private void await(String what, Supplier<Boolean> condition) {
+        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(condition::get);
+    }
+
+    /** Moves the clock in steps, ticking every live node, as the server's periodic task does. */
+    private void advance(Duration d, Node... live) {
+        long left = d.toMillis();
+        while (left > 0) {
+            long step = Math.min(250, left);
+            ticker.advanceMillis(step);
+            for (Node n : live) {
+                n.tick();
+            }
+            left -= step;
+        }
+    }
+
+    @Test
+    void presenceCrossesNodesAndAUserOnBothIsOneUser() {
+        Node a = node("node-a");
+        Node b = node("node-b");
+        RecordingConnection alice = a.connect("alice", List.of());
+        a.send(alice, "{\"type\":\"subscribe\",\"id\":1,\"user_ids\":[\"bob\"]}");
+        await("alice's snapshot", () -> !a.received(alice, "presence_snapshot").isEmpty());
+
+        RecordingConnection bobWeb = b.connect("bob", List.of());
+        await("bob online on node a", () -> "online".equals(lastStatus(a.received(alice, "presence"), "bob")));
+        RecordingConnection bobPhone = a.connect("bob", "mobile", List.of());
+        await("bob on two nodes, two devices", () -> {
+            List<JsonNode> p = a.received(alice, "presence");
+            return !p.isEmpty() && p.get(p.size() - 1).path("devices").size() == 2;
+        });
+        // the same presence from either node
+        assertThat(a.call(() -> a.engine.read(null, List.of("bob")).join().get(0)))
+                .isEqualTo(b.call(() -> b.engine.read(null, List.of("bob")).join().get(0)));
+
+        // bob closes his web session on node b: still online through node a, no offline in between
+        b.run(() -> b.engine.connectionClosed(bobWeb));
+        advance(Duration.ofMillis(GRACE + 500), a, b);
+        a.tick();
+        assertThat(a.received(alice, "presence")).noneMatch(p -> p.path("status").asText().equals("offline"));
+        assertThat(a.call(() -> a.engine.read(null, List.of("bob")).join().get(0).status().wire())).isEqualTo("online");
+        a.run(() -> a.engine.connectionClosed(bobPhone));
+        advance(Duration.ofMillis(GRACE + 500), a, b);
+        await("bob offline", () -> "offline".equals(lastStatus(a.received(alice, "presence"), "bob")));
+    }
+
+    @Test
+    void roomsCrossNodes() {
+        Node a = node("node-a");
+        Node b = node("node-b");
+        RecordingConnection alice = a.connect("alice", List.of("*"));
+        a.send(alice, "{\"type\":\"join\",\"id\":1,\"room\":\"doc:1\"}");
+        await("alice's snapshot", () -> !a.received(alice, "room_snapshot").isEmpty());
+        RecordingConnection bob = b.connect("bob", List.of("*"));
+        b.send(bob, "{\"type\":\"join\",\"id\":2,\"room\":\"doc:1\",\"meta\":{\"mode\":\"editing\"}}");
+        await("bob's snapshot", () -> !b.received(bob, "room_snapshot").isEmpty());
+        JsonNode snap = b.received(bob, "room_snapshot").get(0);
+        assertThat(snap.get("count").asInt()).isEqualTo(2);
+        await("alice sees bob join", () -> a.received(alice, "room_diff").stream()
+                .anyMatch(d -> d.path("joins").size() == 1 && d.path("joins").get(0).path("user_id").asText().equals("bob")));
+
+        b.send(bob, "{\"type\":\"signal\",\"room\":\"doc:1\",\"kind\":\"typing\"}");
+        await("alice sees bob typing", () -> a.received(alice, "signal").stream().anyMatch(s -> s.path("user_id").asText().equals("bob")));
+        JsonNode page = WsJson.tree(a.call(() -> new String(io.beacon.protocol.Messages.roomMembersPage("doc:1", 0, 0,
+                a.engine.roomMembers("doc:1", null, 0, 10).join().members(), null))));
+        assertThat(page.path("members")).hasSize(2);
+    }
+
+    @Test
+    void aNodeThatDiesWithoutAWordIsCleanedUpAfterItsLeaseAndTheGrace() {
+        Node a = node("node-a");
+        Node b = node("node-b");
+        RecordingConnection alice = a.connect("alice", List.of("*"));
+        a.send(alice, "{\"type\":\"subscribe\",\"id\":1,\"user_ids\":[\"bob\"]}");
+        a.send(alice, "{\"type\":\"join\",\"id\":2,\"room\":\"doc:1\"}");
+        await("alice's room snapshot", () -> !a.received(alice, "room_snapshot").isEmpty());
+        RecordingConnection bob = b.connect("bob", List.of("*"));
+        b.send(bob, "{\"type\":\"join\",\"id\":3,\"room\":\"doc:1\"}");
+        await("bob online", () -> "online".equals(lastStatus(a.received(alice, "presence"), "bob")));
+        await("bob in the room", () -> a.received(alice, "room_diff").stream().anyMatch(d -> d.path("count").asInt() == 2));
+
+        b.kill();
+        advance(Duration.ofMillis(TTL - 500), a);
+        assertThat(lastStatus(a.received(alice, "presence"), "bob")).as("within the lease: still online").isEqualTo("online");
+        advance(Duration.ofMillis(1_000 + GRACE - 500), a);
+        assertThat(lastStatus(a.received(alice, "presence"), "bob")).as("inside the grace: still online").isEqualTo("online");
+        advance(Duration.ofMillis(1_000), a);
+        await("bob offline once node b's lease and the grace are over", () -> "offline".equals(lastStatus(a.received(alice, "presence"), "bob")));
+        await("bob out of the room", () -> a.received(alice, "room_diff").stream()
+                .anyMatch(d -> d.path("leaves").size() == 1 && d.path("leaves").get(0).asText().equals("bob")));
+        JsonNode offline = a.received(alice, "presence").get(a.received(alice, "presence").size() - 1);
+        assertThat(offline.get("last_seen").asLong()).as("last seen: node b's last lease renewal")
+                .isBetween(ticker.millis() - TTL - GRACE - 2_000, ticker.millis() - GRACE);
+        await("node b forgotten", () -> !redis.cli("hexists", NodeLeases.LEASES, "node-b").strip().equals("1"));
+    }
+
+    @Test
+    void aRedisThatRestartsEmptyGetsEveryNodesStateBack() {
+        Node a = node("node-a");
+        Node b = node("node-b");
+        RecordingConnection alice = a.connect("alice", List.of("*"));
+        a.send(alice, "{\"type\":\"subscribe\",\"id\":1,\"user_ids\":[\"bob\"]}");
+        a.send(alice, "{\"type\":\"join\",\"id\":2,\"room\":\"doc:1\"}");
+        RecordingConnection bob = b.connect("bob", List.of("*"));
+        b.send(bob, "{\"type\":\"join\",\"id\":3,\"room\":\"doc:1\"}");
+        await("bob online", () -> "online".equals(lastStatus(a.received(alice, "presence"), "bob")));
+
+        redis.kill();
+        advance(Duration.ofMillis(1_500), a, b);
+        await("node a not ready", () -> !a.cluster.healthy());
+        assertThat(b.cluster.healthy()).isFalse();
+        redis.restart(); // empty: nothing was persisted
+        await("both nodes ready again", () -> {
+            advance(Duration.ofMillis(250), a, b);
+            return a.cluster.healthy() && b.cluster.healthy();
+        });
+        await("bob's session stored again", () -> b.call(() -> b.engine.read(null, List.of("bob")).join().get(0).status().wire()).equals("online"));
+        await("the room stored again", () -> a.call(() -> a.engine.roomMembers("doc:1", null, 0, 10).join().count()) == 2);
+        // and changes flow again across the nodes
+        b.send(bob, "{\"type\":\"set_status\",\"id\":4,\"status\":\"busy\"}");
+        await("bob busy on node a", () -> "busy".equals(lastStatus(a.received(alice, "presence"), "bob")));
+    }
+
+    /** JSON helper for the tests. */
+    static final class WsJson {
+        static JsonNode tree(String json) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
