@@ -120,13 +120,7 @@ public final class RoomRecord {
                 return RoomChange.none(room, RoomChange.Outcome.ROOM_FULL, version, count());
             }
             default -> {
-                String userId = switch (update) {
-                    case RoomUpdate.Join j -> j.userId();
-                    case RoomUpdate.Leave l -> l.userId();
-                    case RoomUpdate.SetMeta sm -> sm.userId();
-                    case RoomUpdate.SetBlocks sb -> sb.userId();
-                    case RoomUpdate.RemoveNode rn -> throw new AssertionError();
-                };
+                String userId = RoomUpdate.member(update);
                 RoomMember old = byUser.get(userId);
                 RoomMember m = memberAfter(old, update, nextSeq + 1);
                 if (m == null) {

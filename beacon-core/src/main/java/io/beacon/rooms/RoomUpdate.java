@@ -9,6 +9,17 @@ import java.util.Set;
  */
 public sealed interface RoomUpdate {
 
+    /** The one member this update is about, or {@code null} for {@link RemoveNode} (every member). */
+    static String member(RoomUpdate update) {
+        return switch (update) {
+            case Join j -> j.userId();
+            case Leave l -> l.userId();
+            case SetMeta sm -> sm.userId();
+            case SetBlocks sb -> sb.userId();
+            case RemoveNode rn -> null;
+        };
+    }
+
     /**
      * A session joins (or, already in, replaces its entry). A user not yet in the room is refused with
      * {@link RoomChange.Outcome#ROOM_FULL} when the room already has {@code maxMembers} users.

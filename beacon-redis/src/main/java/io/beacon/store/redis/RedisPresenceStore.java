@@ -192,13 +192,7 @@ public final class RedisPresenceStore implements PresenceStore {
         if (update instanceof RoomUpdate.RemoveNode rn) {
             return removeNode(room, rn.nodeId(), nowMillis);
         }
-        String userId = switch (update) {
-            case RoomUpdate.Join j -> j.userId();
-            case RoomUpdate.Leave l -> l.userId();
-            case RoomUpdate.SetMeta sm -> sm.userId();
-            case RoomUpdate.SetBlocks sb -> sb.userId();
-            case RoomUpdate.RemoveNode rn -> throw new AssertionError();
-        };
+        String userId = RoomUpdate.member(update);
         String node = update instanceof RoomUpdate.Join j ? j.session().nodeId() : "";
         CompletableFuture<?> indexed = node.isEmpty() ? CompletableFuture.completedFuture(null)
                 : redis.sadd(nodeRoomsKey(node), room).toCompletableFuture(); // before the member: a superset at worst
