@@ -35,6 +35,7 @@ import java.util.concurrent.atomic.LongAdder;
  *   <tr><td>beacon_room_messages_total</td><td>counter: room snapshots and diffs sent</td></tr>
  *   <tr><td>beacon_room_reloads_total</td><td>counter: rooms reloaded after a missed change</td></tr>
  *   <tr><td>beacon_signals_total</td><td>counter: room signals delivered</td></tr>
+ *   <tr><td>beacon_redis_up</td><td>gauge, cluster mode: 1 while Redis answers the node's lease renewals</td></tr>
  * </table>
  */
 public final class BeaconMetrics {
@@ -44,6 +45,15 @@ public final class BeaconMetrics {
     public final LongAdder errors = new LongAdder();
 
     public BeaconMetrics(EngineStats stats) {
+        this(stats, null);
+    }
+
+    /** @param redisHealthy cluster mode: whether Redis answers ({@code beacon_redis_up}); {@code null} on a single node */
+    public BeaconMetrics(EngineStats stats, java.util.function.BooleanSupplier redisHealthy) {
+        if (redisHealthy != null) {
+            Gauge.builder("beacon.redis.up", redisHealthy, h -> h.getAsBoolean() ? 1 : 0)
+                    .description("cluster mode: 1 while Redis answers this node's lease renewals").register(registry);
+        }
         Gauge.builder("beacon.connections", stats, EngineStats::connections).description("open client connections").register(registry);
         Gauge.builder("beacon.sessions", stats, EngineStats::sessions).description("sessions, live or inside the offline grace").register(registry);
         Gauge.builder("beacon.online.users", stats, EngineStats::onlineUsers).description("users with a live session on this node").register(registry);

@@ -16,6 +16,11 @@ import io.beacon.protocol.ClientMessages;
 import io.beacon.protocol.ProtocolLimits;
 import io.beacon.rest.RestApi;
 import io.beacon.rest.UsersApi;
+import io.beacon.store.redis.ClusterNode;
+import io.beacon.store.redis.NodeLeases;
+import io.beacon.store.redis.RedisBus;
+import io.beacon.store.redis.RedisConnection;
+import io.beacon.store.redis.RedisPresenceStore;
 import io.beacon.store.sql.SqlSettingsStore;
 import io.beacon.settings.SettingsStore;
 import io.beacon.time.Ticker;
@@ -74,6 +79,9 @@ public final class BeaconServer implements AutoCloseable {
     private final Bus bus;
     private final PresenceEngine engine;
     private final BeaconMetrics metrics;
+    /** Cluster mode: the connection to Redis and this node's lease; {@code null} on a single node. */
+    private final RedisConnection redis;
+    private final ClusterNode cluster;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -83,18 +91,36 @@ public final class BeaconServer implements AutoCloseable {
     private BeaconServer(Builder b) throws java.io.IOException {
         this.config = b.config;
         this.ticker = b.ticker;
-        if (config.clustered()) {
-            throw new ConfigException("redis_url (BEACON_REDIS_URL) is set, but cluster mode is not part of this build yet; unset it to run one node");
-        }
         this.jwtSecret = DevSecrets.effectiveJwtSecret(config);
         this.apiKey = DevSecrets.effectiveApiKey(config);
         this.engineLoop = new DefaultEventLoop(new DefaultThreadFactory("beacon-engine", true));
-        this.presenceStore = new InMemoryPresenceStore();
+        if (config.clustered()) {
+            RedisConnection.Options redisOptions = config.redisCluster()
+                    ? RedisConnection.Options.cluster(config.redisUrl().orElseThrow())
+                    : RedisConnection.Options.standalone(config.redisUris().get(0));
+            try {
+                this.redis = RedisConnection.connect(redisOptions);
+            } catch (RuntimeException e) {
+                throw new ConfigException("cannot reach Redis at " + config.redisUrl().orElseThrow() + " (redis_url): " + e.getMessage());
+            }
+            this.presenceStore = new RedisPresenceStore(redis);
+            if (config.databaseUrl().isEmpty() && b.settingsStore == null) {
+                LOG.warn("cluster mode without database_url: each node keeps its own settings (SQLite in {}); "
+                        + "set database_url to a PostgreSQL all nodes share", config.dataDir().toAbsolutePath());
+            }
+        } else {
+            this.redis = null;
+            this.presenceStore = new InMemoryPresenceStore();
+        }
         // durable settings: SQLite under data_dir, or PostgreSQL when database_url is set
         this.settingsStore = b.settingsStore != null ? b.settingsStore
                 : SqlSettingsStore.open(config.dataDir(), config.databaseUrl().orElse(null), SqlSettingsStore.Options.DEFAULTS);
-        this.bus = new InMemoryBus();
-        EngineOptions options = EngineOptions.builder()
+        this.bus = redis != null ? new RedisBus(redis) : new InMemoryBus();
+        EngineOptions.Builder engineOptions = EngineOptions.builder();
+        if (b.nodeId != null) {
+            engineOptions.nodeId(b.nodeId);
+        }
+        EngineOptions options = engineOptions
                 .heartbeatIntervalMs(config.heartbeatIntervalMs())
                 .sessionTtlMs(config.sessionTtlMs())
                 .offlineGraceMs(config.offlineGraceMs())
@@ -108,7 +134,9 @@ public final class BeaconServer implements AutoCloseable {
                 .build();
         this.engine = new PresenceEngine(options, ticker, engineLoop, presenceStore, settingsStore, bus,
                 new PrivacyProjection(settingsStore, config.defaultVisibility(), ticker::millis));
-        this.metrics = new BeaconMetrics(engine.stats());
+        this.cluster = redis == null ? null : new ClusterNode(engine, engineLoop, new NodeLeases(redis, options.nodeId(), config.nodeLeaseTtlMs()),
+                (RedisBus) bus, ticker, config.nodeLeaseTtlMs(), config.offlineGraceMs());
+        this.metrics = new BeaconMetrics(engine.stats(), cluster == null ? null : cluster::healthy);
     }
 
     public static Builder builder() {
@@ -124,7 +152,7 @@ public final class BeaconServer implements AutoCloseable {
         int rate = config.maxMessagesPerSecond();
         int burst = config.messageBurst();
         SseTransport sse = new SseTransport(gateway, metrics, rate, burst);
-        RestApi rest = new RestApi(engine, parser, apiKey, metrics, () -> ready, config.maxIdsPerCall());
+        RestApi rest = new RestApi(engine, parser, apiKey, metrics, this::isReady, config.maxIdsPerCall());
         UsersApi users = new UsersApi(settingsStore, engine, engineLoop, parser, config.defaultVisibility(), config.maxIdsPerCall(),
                 ticker::millis);
         HttpInitializer initializer = new HttpInitializer(
@@ -160,9 +188,27 @@ public final class BeaconServer implements AutoCloseable {
     private void safeTick() {
         try {
             engine.tick();
+            if (cluster != null) {
+                cluster.tick();
+            }
         } catch (RuntimeException e) {
             LOG.error("timer tick failed", e);
         }
+    }
+
+    /** Ready for traffic: listening, and in cluster mode Redis answers. */
+    public boolean isReady() {
+        return ready && (cluster == null || cluster.healthy());
+    }
+
+    /** This node's id (in session records and, in cluster mode, its lease). */
+    public String nodeId() {
+        return engine.options().nodeId();
+    }
+
+    /** Cluster mode: this node's lease renewals so far (each one Redis command); 0 on a single node. */
+    public long leaseRenewals() {
+        return cluster == null ? 0 : cluster.renewals();
     }
 
     /** The port actually bound (useful with {@code http_port = 0}). */
@@ -190,8 +236,18 @@ public final class BeaconServer implements AutoCloseable {
         return engine;
     }
 
-    /** Runs due deadlines now on the engine thread and waits for them (tests with a fake ticker). */
+    /**
+     * Runs due deadlines now on the engine thread and waits for them (tests with a fake ticker); in
+     * cluster mode also renews the lease when due and waits for Redis's answer.
+     */
     public void tick() {
+        if (cluster != null) {
+            try {
+                cluster.tick().get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.debug("lease renewal failed: {}", e.toString());
+            }
+        }
         onEngineThread(engine::tick);
     }
 
@@ -224,9 +280,15 @@ public final class BeaconServer implements AutoCloseable {
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
         }
         engineLoop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        if (cluster != null) {
+            cluster.close(); // the lease ends now: the other nodes clean up after the grace
+        }
         presenceStore.close();
         settingsStore.close(); // flushes the last seen written behind
         bus.close();
+        if (redis != null) {
+            redis.close();
+        }
     }
 
     /** Runs a node from the command line and blocks until the process is asked to stop. */
@@ -243,6 +305,10 @@ public final class BeaconServer implements AutoCloseable {
             System.out.println("  REST API key:  " + server.apiKey() + "   (from " + config.dataDir().resolve(DevSecrets.API_KEY_FILE) + ")");
         }
         System.out.println("  health:        " + base + "/healthz   metrics: " + base + "/metrics");
+        if (config.clustered()) {
+            System.out.println("  cluster mode:  node " + server.nodeId() + " on Redis " + config.redisUrl().orElseThrow()
+                    + (config.redisCluster() ? " (Redis Cluster)" : ""));
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -256,8 +322,15 @@ public final class BeaconServer implements AutoCloseable {
         private BeaconConfig config = BeaconConfig.create();
         private Ticker ticker = Ticker.system();
         private SettingsStore settingsStore;
+        private String nodeId;
 
         private Builder() {
+        }
+
+        /** This node's id in the cluster (default: random per start). */
+        public Builder nodeId(String nodeId) {
+            this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+            return this;
         }
 
         public Builder config(BeaconConfig config) {

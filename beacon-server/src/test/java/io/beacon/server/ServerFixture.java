@@ -20,9 +20,9 @@ final class ServerFixture implements AutoCloseable {
     static final String SECRET = "test-secret-0123456789-0123456789-abcdef";
     static final String API_KEY = "test-api-key-0123456789";
 
-    final FakeTicker ticker = new FakeTicker();
+    final FakeTicker ticker;
     final BeaconServer server;
-    final TokenIssuer issuer = new TokenIssuer(SECRET, ticker::millis);
+    final TokenIssuer issuer;
     final Path dataDir;
     private final List<WsClient> healthy = new ArrayList<>();
     private int heartbeatIds;
@@ -32,6 +32,17 @@ final class ServerFixture implements AutoCloseable {
     }
 
     ServerFixture(UnaryOperator<BeaconConfig.Builder> customize) throws Exception {
+        this(new FakeTicker(), null, null, customize);
+    }
+
+    /**
+     * One node of several (cluster tests): they share {@code ticker} and, since each in-process node
+     * would otherwise keep its own SQLite, one {@code settings} store.
+     */
+    ServerFixture(FakeTicker ticker, io.beacon.settings.SettingsStore settings, String nodeId,
+                  UnaryOperator<BeaconConfig.Builder> customize) throws Exception {
+        this.ticker = ticker;
+        this.issuer = new TokenIssuer(SECRET, ticker::millis);
         dataDir = Files.createTempDirectory("beacon-it");
         BeaconConfig config = customize.apply(BeaconConfig.builder()
                 .httpHost("127.0.0.1")
@@ -41,7 +52,14 @@ final class ServerFixture implements AutoCloseable {
                 // these tests are about presence, not privacy: everyone may see everyone (PrivacyIT covers the default)
                 .defaultVisibility(io.beacon.settings.Visibility.EVERYONE)
                 .dataDir(dataDir)).build();
-        server = BeaconServer.builder().config(config).ticker(ticker).build().start();
+        BeaconServer.Builder builder = BeaconServer.builder().config(config).ticker(ticker);
+        if (settings != null) {
+            builder.settingsStore(settings);
+        }
+        if (nodeId != null) {
+            builder.nodeId(nodeId);
+        }
+        server = builder.build().start();
     }
 
     int port() {
@@ -78,16 +96,21 @@ final class ServerFixture implements AutoCloseable {
         while (remaining > 0) {
             long step = Math.min(5_000, remaining);
             ticker.advanceMillis(step);
-            for (WsClient c : healthy) {
-                if (c.closeCode.isDone()) {
-                    continue;
-                }
-                int id = ++heartbeatIds;
-                c.send("{\"type\":\"heartbeat\",\"id\":" + id + "}");
-                c.next("ack");
-            }
+            heartbeat();
             server.tick();
             remaining -= step;
+        }
+    }
+
+    /** One heartbeat from every healthy client, each acked. */
+    void heartbeat() {
+        for (WsClient c : healthy) {
+            if (c.closeCode.isDone()) {
+                continue;
+            }
+            int id = ++heartbeatIds;
+            c.send("{\"type\":\"heartbeat\",\"id\":" + id + "}");
+            c.next("ack");
         }
     }
 

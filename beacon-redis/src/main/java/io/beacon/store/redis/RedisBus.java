@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class RedisBus implements Bus {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
+    /** Tries per channel after a topology change: about a minute with the command timeout. */
+    static final int RESUBSCRIBE_ATTEMPTS = 25;
 
     private final boolean sharded;
     private final RedisClusterAsyncCommands<String, String> publisher;
@@ -132,12 +134,27 @@ public final class RedisBus implements Bus {
     public CompletableFuture<Void> resubscribe() {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (String channel : channels.keySet()) {
-            all.add(redisSubscribe(channel).exceptionally(e -> {
-                LOG.warn("could not subscribe {} again: {}", channel, e.toString());
-                return null;
-            }));
+            all.add(resubscribe(channel, 1));
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * Subscribes one channel again, retrying every half second while it fails (a topology change is
+     * announced before every node has taken its new role, so the first try may reach a dead master).
+     */
+    private CompletableFuture<Void> resubscribe(String channel, int attempt) {
+        return redisSubscribe(channel).exceptionallyCompose(e -> {
+            if (!channels.containsKey(channel)) {
+                return CompletableFuture.completedFuture(null); // nobody listens any more
+            }
+            if (attempt >= RESUBSCRIBE_ATTEMPTS) {
+                LOG.warn("could not subscribe {} again after {} attempts: {}", channel, attempt, e.toString());
+                return CompletableFuture.completedFuture(null);
+            }
+            return CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(500, java.util.concurrent.TimeUnit.MILLISECONDS))
+                    .thenCompose(v -> resubscribe(channel, attempt + 1));
+        });
     }
 
     /** Channels with local listeners (for tests and metrics). */

@@ -104,8 +104,10 @@ public final class RedisConnection implements AutoCloseable {
                     .requestQueueSize(MAX_QUEUED)
                     .timeoutOptions(timeouts)
                     .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                            // a failed master's replica takes over in seconds: notice it as soon
                             .enableAllAdaptiveRefreshTriggers()
-                            .enablePeriodicRefresh(Duration.ofSeconds(10))
+                            .adaptiveRefreshTriggersTimeout(Duration.ofSeconds(2))
+                            .enablePeriodicRefresh(Duration.ofSeconds(5))
                             .build())
                     .build());
             StatefulRedisClusterConnection<String, String> conn = c.connect();

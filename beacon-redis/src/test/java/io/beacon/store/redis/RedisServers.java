@@ -82,7 +82,9 @@ public final class RedisServers {
                     "--loglevel", "warning", "--logfile", dir.resolve("redis.log").toString()));
             if (clustered) {
                 cmd.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", dir.resolve("nodes.conf").toString(),
-                        "--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no"));
+                        "--cluster-node-timeout", "2000", "--cluster-require-full-coverage", "no",
+                        // a replica takes over however recently it synced (a test's cluster is seconds old)
+                        "--cluster-replica-validity-factor", "0"));
             }
             try {
                 process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -198,13 +200,18 @@ public final class RedisServers {
             }
         }
 
-        /** Waits until every live node says the cluster is ok and knows every master. */
+        /** Waits until every live node says the cluster is ok and every replica has synced with its master. */
         public void awaitOk() {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
                 boolean ok = true;
                 for (Server n : nodes) {
-                    if (n.alive() && !n.cli("cluster", "info").contains("cluster_state:ok")) {
+                    if (!n.alive()) {
+                        continue;
+                    }
+                    String replication = n.cli("info", "replication");
+                    if (!n.cli("cluster", "info").contains("cluster_state:ok")
+                            || replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
                         ok = false;
                         break;
                     }
@@ -215,6 +222,21 @@ public final class RedisServers {
                 pause(100);
             }
             throw new IllegalStateException("cluster not ok after 60 s");
+        }
+
+        /** Waits until a live master serves {@code key}'s slot (after its master died: a replica took over) and returns it. */
+        public Server awaitMasterOf(String key) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (true) {
+                try {
+                    return masterOf(key);
+                } catch (IllegalStateException none) {
+                    if (System.nanoTime() > deadline) {
+                        throw none;
+                    }
+                    pause(100);
+                }
+            }
         }
 
         public List<Server> nodes() {
