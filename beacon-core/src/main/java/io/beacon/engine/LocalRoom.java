@@ -80,6 +80,13 @@ final class LocalRoom {
     private long lastFlushNanos;
     private final FlushTimer flushTimer = new FlushTimer();
     private final ReloadTimer reloadTimer = new ReloadTimer();
+    /**
+     * Set while the node stores its memberships again after the store may have lost them ({@link Rooms#resync}):
+     * a change that skips a version does not reload at once, since a read before every node has stored its
+     * members again would show them leaving and coming back; the room is read once the settle timer fires.
+     */
+    private boolean settling;
+    private final SettleTimer settleTimer = new SettleTimer();
 
     // meta coalescing of local members
     private final List<RoomMembership> metaQueue = new ArrayList<>(2);
@@ -144,7 +151,7 @@ final class LocalRoom {
                 loaded(state);
             }
         }, failure -> {
-            rooms.log("could not load room " + id + "; retrying in a second", failure);
+            rooms.log("could not load room " + id + "; retrying in " + java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(rooms.batchNanos) + " ms", failure);
             if (loading == load && !closed) {
                 rooms.wheel.scheduleAfter(reloadTimer, rooms.batchNanos); // what waits for the load keeps waiting
             }
@@ -204,6 +211,16 @@ final class LocalRoom {
             return; // nothing, or seen already (the bus echo of a change this node applied when it stored it)
         }
         if (c.since() != version) {
+            if (settling) {
+                return; // read when the settle timer fires
+            }
+            if (c.since() == 0 && version > 0) {
+                // the store lost the room (Redis restarted empty) and another node is storing its members again:
+                // this node will notice too and do the same; read the room once both are done
+                settle();
+                settleThenReload(2 * rooms.resyncSettleNanos);
+                return;
+            }
             // a change this node never received: the store has it (and this one), so read the room again
             rooms.stats.roomReloads++;
             reload();
@@ -598,6 +615,24 @@ final class LocalRoom {
         }
     }
 
+    /** Holds reloads back until {@link #settleThenReload} reads the room. */
+    void settle() {
+        settling = true;
+    }
+
+    /** Reads the room {@code afterNanos} from now, and from then on reloads on a gap again. */
+    void settleThenReload(long afterNanos) {
+        rooms.wheel.scheduleAfter(settleTimer, afterNanos);
+    }
+
+    private final class SettleTimer extends Timeout {
+        @Override
+        protected void expire() {
+            settling = false;
+            reload();
+        }
+    }
+
     private final class FlushTimer extends Timeout {
         @Override
         protected void expire() {
@@ -611,6 +646,7 @@ final class LocalRoom {
         rooms.wheel.cancel(flushTimer);
         rooms.wheel.cancel(metaTimer);
         rooms.wheel.cancel(reloadTimer);
+        rooms.wheel.cancel(settleTimer);
         for (TypingTimer t : typing.values()) {
             rooms.wheel.cancel(t);
         }

@@ -23,6 +23,7 @@ import io.beacon.time.Timeout;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,6 +84,13 @@ public final class PresenceEngine {
     /** The listener of users' control channels (backend disconnects, settings changes for rooms). */
     private final io.beacon.bus.BusListener controlListener = this::onControlMessage;
     private final Rooms rooms;
+    /** This node's id in the store; a cluster node takes a new one when it was given up for dead ({@link #rebirth}). */
+    private volatile String nodeId;
+    /** Session ends the store did not take (it was unreachable): tried again by {@link #resync}. */
+    private final List<PresenceUpdate.RemoveSession> unstoredEnds = new ArrayList<>();
+    private final List<String> unstoredEndUsers = new ArrayList<>();
+    /** Local users a write of whom the store did not take: {@link #repair} stores their sessions again. */
+    private final Set<String> unstoredUsers = new HashSet<>();
     /** Every node hears every settings change here (cache invalidation, room memberships). */
     private final io.beacon.bus.BusSubscription settingsSubscription;
 
@@ -100,6 +108,7 @@ public final class PresenceEngine {
         this.pingAfterNanos = ttlNanos / 2;
         this.graceNanos = TimeUnit.MILLISECONDS.toNanos(options.offlineGraceMs());
         this.idleNanos = TimeUnit.MILLISECONDS.toNanos(options.idleAfterMs());
+        this.nodeId = options.nodeId();
         this.rooms = new Rooms(this, options, ticker, wheel, executor, presenceStore, bus, projection, stats);
         this.settingsSubscription = bus.subscribe(Channels.settings(), (channel, message) -> {
             if (message instanceof BusMessage.SettingsChanged sc) {
@@ -118,6 +127,11 @@ public final class PresenceEngine {
 
     public EngineStats stats() {
         return stats;
+    }
+
+    /** This node's id in session records: {@link EngineOptions#nodeId()}, until a {@link #rebirth}. */
+    public String nodeId() {
+        return nodeId;
     }
 
     /** Fires every deadline that has come; call it periodically on the engine thread. */
@@ -373,7 +387,19 @@ public final class PresenceEngine {
             }
             s.subscriptions = null;
         }
-        update(s.userId(), new PresenceUpdate.RemoveSession(s.id, s.endedAtMillis), null, null);
+        endInStore(s.userId(), new PresenceUpdate.RemoveSession(s.id, s.endedAtMillis));
+    }
+
+    private CompletableFuture<PresenceChange> endInStore(String userId, PresenceUpdate.RemoveSession end) {
+        CompletableFuture<PresenceChange> f = presenceStore.update(userId, end, ticker.millis());
+        whenDone(f, this::publish, failure -> {
+            // kept, or the user would stay online in the store for good: resync() tries again
+            LOG.log(System.Logger.Level.ERROR, "could not store the end of session " + end.sessionId() + " of " + userId
+                    + "; trying again when the store is back", failure);
+            unstoredEnds.add(end);
+            unstoredEndUsers.add(userId);
+        });
+        return f;
     }
 
     void onIdleTimer(Session s) {
@@ -796,21 +822,48 @@ public final class PresenceEngine {
     }
 
     /**
-     * The shared store and bus are back after an outage (a Redis restart may have lost everything, and
-     * changes published meanwhile did not arrive): this node stores again every session and room
-     * membership it holds — changing nothing where the store still has them — and reads again every user
-     * and room its clients watch, delivering what is newer. Call on the engine thread.
+     * Some writes did not reach the shared store (a command failed: Redis was slow or away, but kept
+     * its data): what this node knows did not get there is stored again — the session ends and room
+     * leaves it did not take, and the sessions of each local user one of whose writes failed. Cheap:
+     * proportional to the failures. Call on the engine thread.
+     *
+     * @return completes when those writes are done (failures are logged, and kept for the next repair)
      */
-    public void republish() {
+    public CompletableFuture<Void> repair() {
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        retryEnds(done);
+        List<String> dirty = List.copyOf(unstoredUsers);
+        unstoredUsers.clear();
+        for (String userId : dirty) {
+            LocalUser user = users.get(userId);
+            if (user != null) {
+                done.add(storeAgain(user));
+            }
+        }
+        done.add(rooms.repair());
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /**
+     * The shared store or bus may have lost something — Redis restarted, a failover lost the last
+     * writes, a pub/sub link dropped and messages published meanwhile never arrived — so this node
+     * makes them agree with what it holds, changing nothing where they already do: settings caches
+     * are emptied and watched users' rules reloaded (their invalidations may be lost); what
+     * {@link #repair} stores is stored; every local session and room membership is stored again; and
+     * every watched user and local room is read again. Call on the engine thread.
+     *
+     * @return completes when every session and membership is stored again (failures are logged)
+     */
+    public CompletableFuture<Void> resync() {
+        settingsStore.invalidateAll();
+        for (String watched : List.copyOf(watches.keySet())) {
+            onSettingsChanged(watched);
+        }
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        retryEnds(done);
+        unstoredUsers.clear();
         for (LocalUser user : users.values()) {
-            String userId = user.userId;
-            List<Session> sessions = List.copyOf(user.sessions);
-            whenDone(settingsStore.get(userId), settings -> {
-                update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), null, null);
-                for (Session s : sessions) {
-                    putSession(s);
-                }
-            }, failure -> LOG.log(System.Logger.Level.ERROR, "could not republish the sessions of " + userId, failure));
+            done.add(storeAgain(user));
         }
         List<String> watched = new ArrayList<>(watches.keySet());
         for (int from = 0; from < watched.size(); from += 1_000) {
@@ -821,9 +874,76 @@ public final class PresenceEngine {
                         deliver(p);
                     }
                 }
-            }, failure -> LOG.log(System.Logger.Level.ERROR, "could not read watched users again after an outage", failure));
+            }, failure -> LOG.log(System.Logger.Level.ERROR, "could not read watched users again", failure));
         }
-        rooms.republish();
+        done.add(rooms.resync());
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /** Tries again the session ends the store did not take; a user the store lost meanwhile gets a newer version. */
+    private void retryEnds(List<CompletableFuture<?>> done) {
+        List<PresenceUpdate.RemoveSession> ends = List.copyOf(unstoredEnds);
+        List<String> endUsers = List.copyOf(unstoredEndUsers);
+        unstoredEnds.clear();
+        unstoredEndUsers.clear();
+        for (int i = 0; i < ends.size(); i++) {
+            String userId = endUsers.get(i);
+            CompletableFuture<PresenceChange> end = endInStore(userId, ends.get(i));
+            done.add(end);
+            whenDone(end, change -> {
+                if (!change.changed() && !users.containsKey(userId)) {
+                    // the store lost the session (Redis restarted empty): viewers still hold what it showed
+                    bumpVersion(userId);
+                }
+            }, failure -> { });
+        }
+    }
+
+    /** Stores a local user's durable state (if the store lost it) and every session again, under this node's id. */
+    private CompletableFuture<?> storeAgain(LocalUser user) {
+        String userId = user.userId;
+        List<Session> sessions = List.copyOf(user.sessions);
+        CompletableFuture<?> stored = settingsStore.get(userId).thenCompose(settings -> {
+            List<CompletableFuture<?>> puts = new ArrayList<>(sessions.size() + 1);
+            puts.add(presenceStore.update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()),
+                    ticker.millis()));
+            for (Session s : sessions) {
+                if (s.state != Session.State.ENDED) {
+                    puts.add(presenceStore.update(userId, new PresenceUpdate.PutSession(s.record(nodeId)), ticker.millis()));
+                }
+            }
+            return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).thenApply(v -> puts);
+        }).thenAccept(puts -> executor.execute(() -> {
+            for (CompletableFuture<?> put : puts) {
+                publish((PresenceChange) put.join());
+            }
+        }));
+        whenDone(stored, ok -> { }, failure -> {
+            LOG.log(System.Logger.Level.ERROR, "could not store again the sessions of " + userId, failure);
+            if (users.containsKey(userId)) {
+                unstoredUsers.add(userId);
+            }
+        });
+        return stored;
+    }
+
+    /**
+     * This cluster node was given up for dead (its lease expired while it could not reach Redis) and
+     * another node may now remove everything stored under its old id: it takes {@code newNodeId} and
+     * stores every session and membership again under it ({@link #resync}). Removing what is left
+     * under the old id — sessions that ended meanwhile — is then the same as for any dead node
+     * ({@link #removeNode}). Call on the engine thread.
+     *
+     * @return completes when everything is stored under the new id
+     */
+    public CompletableFuture<Void> rebirth(String newNodeId) {
+        Objects.requireNonNull(newNodeId, "newNodeId");
+        if (newNodeId.equals(nodeId)) {
+            throw new IllegalArgumentException("a reborn node needs a new id; " + newNodeId + " is the current one");
+        }
+        LOG.log(System.Logger.Level.WARNING, "node " + nodeId + " was given up for dead; it goes on as " + newNodeId);
+        nodeId = newNodeId;
+        return resync();
     }
 
     // ------------------------------------------------------------------ privacy and backend control
@@ -839,13 +959,18 @@ public final class PresenceEngine {
         bus.publish(Channels.presence(userId), new BusMessage.SettingsChanged(userId));
         // and to every node: caches are emptied everywhere, and the user's rooms learn the new blocks
         bus.publish(Channels.settings(), new BusMessage.SettingsChanged(userId));
+        bumpVersion(userId);
+    }
+
+    /** The user's version grows, so every viewer gets a view newer than what they hold. */
+    private void bumpVersion(String userId) {
         // a user the presence store does not know yet is loaded first, so the bump cannot hide their durable state
         whenDone(settingsStore.get(userId), settings -> {
             update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), null, null);
-            update(userId, new PresenceUpdate.PrivacyChanged(), null, null);
+            update(userId, new PresenceUpdate.Bump(), null, null);
         }, failure -> {
             LOG.log(System.Logger.Level.ERROR, "could not load the settings of " + userId, failure);
-            update(userId, new PresenceUpdate.PrivacyChanged(), null, null);
+            update(userId, new PresenceUpdate.Bump(), null, null);
         });
     }
 
@@ -923,7 +1048,7 @@ public final class PresenceEngine {
         if (s.state == Session.State.ENDED) {
             return;
         }
-        update(s.userId(), new PresenceUpdate.PutSession(s.record(options.nodeId())), s, ackId);
+        update(s.userId(), new PresenceUpdate.PutSession(s.record(nodeId)), s, ackId);
     }
 
     /** Applies an update, publishes the change if any, then acks {@code ackId} to {@code requester}. */
@@ -933,7 +1058,16 @@ public final class PresenceEngine {
             if (requester != null && ackId != null) {
                 requester.send(Messages.ack(ackId));
             }
-        }, requester == null ? null : error(requester, ackId));
+        }, failure -> {
+            if (users.containsKey(userId)) {
+                unstoredUsers.add(userId); // the store may not show what this node holds: repair() stores it again
+            }
+            if (requester != null) {
+                error(requester, ackId).accept(failure);
+            } else {
+                LOG.log(System.Logger.Level.ERROR, "store operation for " + userId + " failed", failure);
+            }
+        });
     }
 
     private void publish(PresenceChange change) {

@@ -51,7 +51,12 @@ final class Rooms {
     final long batchNanos;
     final long metaNanos;
     final long typingNanos;
+    /** How long after a resync's joins the rooms are read again (see {@link #resync}). */
+    static final long RESYNC_SETTLE_MS = 1_000;
+    final long resyncSettleNanos = TimeUnit.MILLISECONDS.toNanos(RESYNC_SETTLE_MS);
     private final Map<String, LocalRoom> rooms = new HashMap<>();
+    /** Leaves of ended sessions the store did not take (it was unreachable), by room: {@link #resync} tries again. */
+    private final Map<String, List<RoomUpdate.Leave>> unstoredLeaves = new HashMap<>();
     private final BusListener listener;
 
     Rooms(PresenceEngine engine, EngineOptions options, Ticker ticker, TimerWheel wheel, Executor executor, PresenceStore store,
@@ -145,7 +150,7 @@ final class Rooms {
         }
         ms.writtenMeta = ms.meta;
         ms.joinedAtMillis = ticker.millis();
-        RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.meta, ms.joinedAtMillis);
+        RoomSession entry = new RoomSession(s.id, engine.nodeId(), s.device, ms.meta, ms.joinedAtMillis);
         RoomUpdate.Join join = new RoomUpdate.Join(s.userId(), entry, blocks, options.maxRoomMembers());
         engine.whenDone(store.updateRoom(ms.room.id, join, ticker.millis()), change -> joined(ms, change, epoch),
                 failure -> refuse(ms, ErrorCode.INTERNAL, "the presence store failed; try again", failure));
@@ -254,7 +259,9 @@ final class Rooms {
                 }
                 s.send(r.snapshotFor(s, null));
             } else {
-                release(r); // a session that ended: its record stays until the store answers again (a cluster resyncs it)
+                // a session that ended: kept, or it would stay in the room for good; resync() tries again
+                unstoredLeaves.computeIfAbsent(r.id, k -> new ArrayList<>(1)).add(new RoomUpdate.Leave(s.userId(), s.id));
+                release(r);
             }
         });
     }
@@ -344,6 +351,10 @@ final class Rooms {
             rooms.remove(r.id);
             r.close();
             stats.rooms = rooms.size();
+            if (!unstoredLeaves.containsKey(r.id)) {
+                // every session of this node left and the store has each leave: no cleanup needed here if the node dies
+                store.nodeLeftRoom(r.id, engine.nodeId());
+            }
         }
     }
 
@@ -455,39 +466,81 @@ final class Rooms {
         return done;
     }
 
-    /**
-     * After an outage of the shared store: every local membership is stored again (a no-op where the
-     * store still has it) and every local room is read again, since changes published meanwhile were lost.
-     */
-    void republish() {
-        for (LocalRoom r : List.copyOf(rooms.values())) {
-            r.reload();
-        }
-        for (LocalRoom r : List.copyOf(rooms.values())) {
-            for (Session s : List.copyOf(r.recipients)) {
-                RoomMembership ms = s.rooms == null ? null : s.rooms.byRoom.get(r.id);
-                if (ms == null || ms.state != RoomMembership.State.JOINED) {
-                    continue;
-                }
-                r.holders++;
-                engine.whenDone(projection.rules(s.userId()), rules -> {
-                    RoomSession entry = new RoomSession(s.id, options.nodeId(), s.device, ms.writtenMeta == null ? ms.meta : ms.writtenMeta,
-                            ms.joinedAtMillis);
-                    engine.whenDone(store.updateRoom(r.id, new RoomUpdate.Join(s.userId(), entry, rules.blocks(), Integer.MAX_VALUE),
-                            ticker.millis()), change -> {
+    /** Stores the leaves the store did not take (see {@link PresenceEngine#repair}). */
+    CompletableFuture<Void> repair() {
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        retryLeaves(done);
+        return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    private void retryLeaves(List<CompletableFuture<?>> done) {
+        Map<String, List<RoomUpdate.Leave>> leaves = new HashMap<>(unstoredLeaves);
+        unstoredLeaves.clear();
+        leaves.forEach((room, list) -> {
+            for (RoomUpdate.Leave leave : list) {
+                CompletableFuture<RoomChange> f = store.updateRoom(room, leave, ticker.millis());
+                done.add(f);
+                engine.whenDone(f, change -> {
+                    LocalRoom r = rooms.get(room);
+                    if (r != null) {
                         r.apply(change);
-                        publish(change);
-                        release(r);
-                    }, failure -> {
-                        log("could not store again the membership of session " + s.id + " in room " + r.id, failure);
-                        release(r);
-                    });
+                    } else if (!unstoredLeaves.containsKey(room)) {
+                        store.nodeLeftRoom(room, engine.nodeId());
+                    }
+                    publish(change);
                 }, failure -> {
-                    log("could not load the privacy rules of " + s.userId(), failure);
-                    release(r);
+                    log("leave of room " + room + " by ended session " + leave.sessionId() + " failed again; trying again at the next repair", failure);
+                    unstoredLeaves.computeIfAbsent(room, k -> new ArrayList<>(1)).add(leave);
                 });
             }
+        });
+    }
+
+    /**
+     * The store or bus may have missed something (see {@link PresenceEngine#resync}): the leaves it did
+     * not take are stored, every local membership is stored again under the node's current id, with the
+     * member's current blocks (a no-op where the store has it already), and then every local room is
+     * read again — after the joins, so that a store that lost a room sees its version move forward
+     * before this node reads it, and {@value #RESYNC_SETTLE_MS} ms later, so that the other nodes, which
+     * noticed the loss at about the same time, have stored their members again too (else they would be
+     * shown leaving and coming back).
+     */
+    CompletableFuture<Void> resync() {
+        List<CompletableFuture<?>> done = new ArrayList<>();
+        retryLeaves(done);
+        List<LocalRoom> local = List.copyOf(rooms.values());
+        for (LocalRoom r : local) {
+            r.holders++; // kept open until its memberships are stored again
+            r.settle();
+            for (Session s : List.copyOf(r.recipients)) {
+                RoomMembership ms = s.rooms == null ? null : s.rooms.byRoom.get(r.id);
+                if (ms != null && ms.state == RoomMembership.State.JOINED) {
+                    done.add(rejoin(r, s, ms));
+                }
+            }
         }
+        CompletableFuture<Void> all = CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+        CompletableFuture<Void> reloaded = new CompletableFuture<>();
+        all.whenCompleteAsync((v, e) -> {
+            for (LocalRoom r : local) {
+                r.settleThenReload(resyncSettleNanos);
+                release(r);
+            }
+            reloaded.complete(null);
+        }, executor);
+        return all.thenCombine(reloaded, (a, b) -> null);
+    }
+
+    private CompletableFuture<RoomChange> rejoin(LocalRoom r, Session s, RoomMembership ms) {
+        String meta = ms.writtenMeta == null ? ms.meta : ms.writtenMeta;
+        CompletableFuture<RoomChange> f = projection.rules(s.userId()).thenCompose(rules -> store.updateRoom(r.id,
+                new RoomUpdate.Join(s.userId(), new RoomSession(s.id, engine.nodeId(), s.device, meta, ms.joinedAtMillis), rules.blocks(),
+                        Integer.MAX_VALUE), ticker.millis()));
+        engine.whenDone(f, change -> {
+            r.apply(change);
+            publish(change);
+        }, failure -> log("could not store again the membership of session " + s.id + " in room " + r.id, failure));
+        return f;
     }
 
     // ------------------------------------------------------------------ bus and backend reads

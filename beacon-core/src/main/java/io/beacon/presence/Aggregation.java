@@ -34,9 +34,12 @@ public final class Aggregation {
         boolean seeded = record.seeded();
         switch (update) {
             case PresenceUpdate.Seed seed -> {
-                if (seeded || !sessions.isEmpty()) {
+                if (seeded) {
                     return record; // the store's copy is newer than the settings the caller read
                 }
+                // a record with sessions but never seeded (the settings could not be read, or the store
+                // lost everything and another update came first) takes them now: an invisible user must
+                // not show online just because a session got there before the settings
                 seeded = true;
                 manual = seed.manual();
                 custom = seed.customStatus();
@@ -75,7 +78,7 @@ public final class Aggregation {
             case PresenceUpdate.SetCustomStatus set -> custom = set.customStatus();
             case PresenceUpdate.Refresh refresh -> {
             }
-            case PresenceUpdate.PrivacyChanged changed -> {
+            case PresenceUpdate.Bump bump -> {
                 long version = nextVersion(record.version(), nowMillis);
                 return new UserRecord(record.userId(), sessions, manual, custom, lastSeen,
                         record.presence().withVersions(version, version), seeded);

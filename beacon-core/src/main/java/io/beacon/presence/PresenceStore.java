@@ -54,6 +54,15 @@ public interface PresenceStore extends AutoCloseable {
     /** Up to {@code limit} members after the member with seq {@code afterSeq} (0: the first page). */
     CompletableFuture<RoomPage> roomMembers(String room, long afterSeq, int limit);
 
+    /**
+     * Node {@code nodeId} holds no session in {@code room} any more, and the store has every leave: a
+     * store that indexes each node's rooms (to clean up after a node that dies) may drop the room from
+     * the node's index. The node calls it only after its last local membership of the room is gone, so
+     * a later join of the same node is sent after it. Stores without such an index do nothing.
+     */
+    default void nodeLeftRoom(String room, String nodeId) {
+    }
+
     @Override
     default void close() {
     }

@@ -50,11 +50,11 @@ public sealed interface PresenceUpdate {
     }
 
     /**
-     * The user's privacy settings, contacts or blocks changed: the version grows although the presence
-     * did not, so that every viewer's new view (perhaps now hidden, perhaps now shown) is newer than
-     * what they hold.
+     * The version grows although the presence did not change, so that every viewer's new view is newer
+     * than what they hold: the user's privacy settings, contacts or blocks changed (a viewer may now be
+     * shown or refused), or a cluster store lost writes its viewers had seen.
      */
-    record PrivacyChanged() implements PresenceUpdate {
+    record Bump() implements PresenceUpdate {
     }
 
     /** Recomputes the presence without changing inputs: used when an expiry passes. */

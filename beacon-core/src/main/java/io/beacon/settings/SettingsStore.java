@@ -55,6 +55,13 @@ public interface SettingsStore extends AutoCloseable {
     default void invalidate(String userId) {
     }
 
+    /**
+     * Forgets everything cached: the {@code Bus} may have lost invalidations (a cluster node was cut off
+     * from Redis). Stores without a cache do nothing.
+     */
+    default void invalidateAll() {
+    }
+
     @Override
     default void close() {
     }

@@ -664,16 +664,19 @@ public abstract class PresenceStoreContract extends io.beacon.testing.StoreContr
     }
 
     @Test
-    public void seedIsIgnoredWhenTheRecordHoldsSessions() {
+    public void seedAppliesToARecordWithSessionsThatWasNeverSeeded() {
+        // a store that lost everything gets a session back before the settings: the durable
+        // invisible status must still win, or the user shows online to everyone
         String u = user("alice");
         Presence online = apply(u, put(active("w1", Device.WEB)), NOW).after();
+        assertThat(online.publicStatus()).isEqualTo(Status.ONLINE);
 
-        PresenceChange c = apply(u, new PresenceUpdate.Seed(ManualStatus.BUSY, new CustomStatus("x", null, 0), NOW - 1), NOW + 1);
+        Presence seeded = apply(u, new PresenceUpdate.Seed(ManualStatus.INVISIBLE, null, NOW - 60_000), NOW + 1).after();
 
-        assertUnchanged(u, c, online);
-        // and the seeded manual status did not sneak in for later
-        Presence later = apply(u, put(active("w2", Device.MOBILE)), NOW + 2).after();
-        assertThat(later.status()).isEqualTo(Status.ONLINE);
+        assertThat(seeded.publicStatus()).isEqualTo(Status.OFFLINE);
+        assertThat(seeded.version()).isGreaterThan(online.version());
+        PresenceChange again = apply(u, new PresenceUpdate.Seed(ManualStatus.AUTO, null, NOW - 5), NOW + 2);
+        assertUnchanged(u, again, seeded);
     }
 
     @Test
@@ -696,7 +699,7 @@ public abstract class PresenceStoreContract extends io.beacon.testing.StoreContr
     @Test
     public void seedStillAppliesAfterAPrivacyBumpOfAnUnknownUser() {
         String u = user("alice");
-        Presence bumped = apply(u, new PresenceUpdate.PrivacyChanged(), NOW).after();
+        Presence bumped = apply(u, new PresenceUpdate.Bump(), NOW).after();
         assertThat(bumped.version()).isPositive();
 
         Presence seeded = apply(u, new PresenceUpdate.Seed(ManualStatus.INVISIBLE, null, NOW - 60_000), NOW + 1).after();

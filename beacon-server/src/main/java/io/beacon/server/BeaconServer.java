@@ -134,7 +134,7 @@ public final class BeaconServer implements AutoCloseable {
                 .build();
         this.engine = new PresenceEngine(options, ticker, engineLoop, presenceStore, settingsStore, bus,
                 new PrivacyProjection(settingsStore, config.defaultVisibility(), ticker::millis));
-        this.cluster = redis == null ? null : new ClusterNode(engine, engineLoop, new NodeLeases(redis, options.nodeId(), config.nodeLeaseTtlMs()),
+        this.cluster = redis == null ? null : new ClusterNode(engine, engineLoop, redis, new NodeLeases(redis, config.nodeLeaseTtlMs()),
                 (RedisBus) bus, ticker, config.nodeLeaseTtlMs(), config.offlineGraceMs());
         this.metrics = new BeaconMetrics(engine.stats(), cluster == null ? null : cluster::healthy);
     }
@@ -201,9 +201,9 @@ public final class BeaconServer implements AutoCloseable {
         return ready && (cluster == null || cluster.healthy());
     }
 
-    /** This node's id (in session records and, in cluster mode, its lease). */
+    /** This node's id (in session records and, in cluster mode, its lease; a new one after a lost lease). */
     public String nodeId() {
-        return engine.options().nodeId();
+        return engine.nodeId();
     }
 
     /** Cluster mode: this node's lease renewals so far (each one Redis command); 0 on a single node. */

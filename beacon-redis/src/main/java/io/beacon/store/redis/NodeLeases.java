@@ -15,19 +15,27 @@ import java.util.concurrent.CompletableFuture;
  *
  * <table>
  *   <caption>Keys (one hash tag: one shard)</caption>
- *   <tr><td>{@value #LEASES}</td><td>hash: node → the epoch ms its lease expires at (by its own clock)</td></tr>
+ *   <tr><td>{@value #LEASES}</td><td>hash: node → the epoch ms its lease expires at (by its own clock); after a
+ *       clean stop, minus the epoch ms it stopped at</td></tr>
  *   <tr><td>{@value #CLAIMS}</td><td>hash: dead node → {@code claimer|until}</td></tr>
  * </table>
  *
  * <p>A lease carries an expiry time from the renewing node's clock, compared with the checking node's:
  * node clocks must agree to well within the lease TTL (NTP does). One renewal is one Redis command.
+ * A renewal only renews a lease that is still the node's own: once it expired (the node could not
+ * reach Redis for a TTL) other nodes may be cleaning up after it, so the renewal says {@code lost} and
+ * the node goes on under a new id.
  */
 public final class NodeLeases {
     static final String LEASES = "beacon:{nodes}:leases";
     static final String CLAIMS = "beacon:{nodes}:claims";
 
-    /** A node whose lease expired, and when it did. */
-    public record DeadNode(String nodeId, long expiredAtMillis) {
+    /** A node whose lease expired, and its last sign of life (its last renewal, or its clean stop). */
+    public record DeadNode(String nodeId, long lastSignOfLifeMillis) {
+    }
+
+    /** What a renewal found: whether this node's lease was lost, and the dead nodes this node now cleans up. */
+    public record Renewal(boolean lost, List<DeadNode> dead) {
     }
 
     /** What a node held sessions in, from the store's index. */
@@ -35,43 +43,48 @@ public final class NodeLeases {
     }
 
     private final RedisClusterAsyncCommands<String, String> redis;
-    private final String nodeId;
     private final long ttlMillis;
 
-    public NodeLeases(RedisConnection connection, String nodeId, long ttlMillis) {
+    public NodeLeases(RedisConnection connection, long ttlMillis) {
         this.redis = Objects.requireNonNull(connection, "connection").commands();
-        this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
         if (ttlMillis < 1) {
             throw new IllegalArgumentException("ttlMillis must be >= 1, was " + ttlMillis);
         }
         this.ttlMillis = ttlMillis;
     }
 
-    public String nodeId() {
-        return nodeId;
-    }
-
     public long ttlMillis() {
         return ttlMillis;
     }
 
-    /** Renews this node's lease until {@code now + ttl}; returns the dead nodes this node now cleans up. */
-    public CompletableFuture<List<DeadNode>> renew(long nowMillis) {
-        long claimFor = Math.max(30_000, 6 * ttlMillis);
+    /**
+     * Renews {@code nodeId}'s lease until {@code now + ttl}, and claims the dead nodes for
+     * {@code claimMillis}.
+     *
+     * @param held whether {@code nodeId} held a lease already: then a lease that expired, vanished or
+     *             was claimed is not renewed but reported {@linkplain Renewal#lost() lost}; else an id
+     *             that has a lease already (another node's, or a dead one's) is reported lost
+     */
+    public CompletableFuture<Renewal> renew(String nodeId, boolean held, long nowMillis, long claimMillis) {
+        Objects.requireNonNull(nodeId, "nodeId");
         CompletableFuture<List<Object>> run = Script.LEASE.run(redis, ScriptOutputType.MULTI, new String[] {LEASES, CLAIMS}, nodeId,
-                Long.toString(nowMillis + ttlMillis), Long.toString(nowMillis), Long.toString(claimFor));
+                Long.toString(nowMillis + ttlMillis), Long.toString(nowMillis), Long.toString(claimMillis), held ? "1" : "0");
         return run.thenApply(r -> {
-            List<DeadNode> dead = new ArrayList<>(r.size() / 2);
-            for (int i = 0; i + 1 < r.size(); i += 2) {
-                dead.add(new DeadNode((String) r.get(i), Long.parseLong((String) r.get(i + 1))));
+            if ("lost".equals(r.get(0))) {
+                return new Renewal(true, List.of());
             }
-            return dead;
+            List<DeadNode> dead = new ArrayList<>(r.size() / 2);
+            for (int i = 1; i + 1 < r.size(); i += 2) {
+                long lease = Long.parseLong((String) r.get(i + 1));
+                dead.add(new DeadNode((String) r.get(i), lease < 0 ? -lease : lease - ttlMillis));
+            }
+            return new Renewal(false, dead);
         });
     }
 
-    /** Ends this node's lease now (a clean stop): the others clean up after it as after a dead node. */
-    public CompletableFuture<Void> expire(long nowMillis) {
-        return redis.hset(LEASES, nodeId, Long.toString(nowMillis - 1)).toCompletableFuture().thenApply(x -> null);
+    /** Ends {@code nodeId}'s lease now (a clean stop): the others clean up after it as after a dead node. */
+    public CompletableFuture<Void> expire(String nodeId, long nowMillis) {
+        return redis.hset(LEASES, nodeId, Long.toString(-nowMillis)).toCompletableFuture().thenApply(x -> null);
     }
 
     /** The users and rooms a node held sessions in. */

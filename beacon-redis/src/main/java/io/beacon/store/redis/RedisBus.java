@@ -27,27 +27,32 @@ import org.slf4j.LoggerFactory;
  * the connection: after a reconnect or a topology change (a slot moved, a replica promoted)
  * {@link #resubscribe()} subscribes every channel again — Lettuce does not always do it for sharded
  * channels. Messages published while the link is down are lost; the node catches up by reading again
- * ({@code PresenceEngine.republish}).
+ * ({@code PresenceEngine.resync}, see {@link ClusterNode}).
  */
 public final class RedisBus implements Bus {
     private static final Logger LOG = LoggerFactory.getLogger(RedisBus.class);
     /** Tries per channel after a topology change: about a minute with the command timeout. */
     static final int RESUBSCRIBE_ATTEMPTS = 25;
 
+    private final RedisConnection connection;
     private final boolean sharded;
     private final RedisClusterAsyncCommands<String, String> publisher;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
     private final RedisPubSubAsyncCommands<String, String> sub;
     private final ConcurrentHashMap<String, Channel> channels = new ConcurrentHashMap<>();
+    /** Messages Redis did not take ({channel, payload}), for {@link #republish()}. */
+    private final ConcurrentHashMap<String, String[]> unpublished = new ConcurrentHashMap<>();
+    /** At most this many channels' messages are kept for {@link #republish()}; beyond, a full resync catches up. */
+    static final int MAX_UNPUBLISHED = 100_000;
 
     /** The local listeners of one channel and whether Redis has confirmed the subscription. */
     private static final class Channel {
         final CopyOnWriteArrayList<BusListener> listeners = new CopyOnWriteArrayList<>();
-        CompletableFuture<Void> subscribed;
+        volatile CompletableFuture<Void> subscribed;
     }
 
     public RedisBus(RedisConnection connection) {
-        Objects.requireNonNull(connection, "connection");
+        this.connection = Objects.requireNonNull(connection, "connection");
         this.sharded = connection.cluster();
         this.publisher = connection.commands();
         this.subscriber = connection.openPubSub();
@@ -69,12 +74,49 @@ public final class RedisBus implements Bus {
     @Override
     public void publish(String channel, BusMessage message) {
         Objects.requireNonNull(channel, "channel");
-        String payload = RedisJson.bus(Objects.requireNonNull(message, "message"));
+        Objects.requireNonNull(message, "message");
+        send(channel, message, RedisJson.bus(message));
+    }
+
+    private void send(String channel, BusMessage message, String payload) {
         (sharded ? publisher.spublish(channel, payload) : publisher.publish(channel, payload)).whenComplete((n, e) -> {
             if (e != null) {
                 LOG.warn("could not publish on {}: {}", channel, e.toString());
+                connection.failed();
+                keep(channel, message, payload);
             }
         });
+    }
+
+    /**
+     * Publishes again what could not be published (the latest message per channel, signals aside:
+     * they are moments, not state), so the other nodes learn the changes they missed.
+     */
+    public void republish() {
+        for (String key : List.copyOf(unpublished.keySet())) {
+            String[] kept = unpublished.remove(key);
+            if (kept != null) {
+                send(kept[0], RedisJson.bus(kept[1]), kept[1]);
+            }
+        }
+    }
+
+    /** Keeps a message Redis did not take: the latest per channel and (for settings and disconnects) per user. */
+    private void keep(String channel, BusMessage message, String payload) {
+        String key = switch (message) {
+            case BusMessage.RoomSignal sig -> null; // a moment, not state
+            case BusMessage.SettingsChanged sc -> channel + '\n' + sc.userId();
+            case BusMessage.DisconnectUser du -> channel + '\n' + du.userId();
+            default -> channel; // versioned: the latest says it all, and a gap makes the receiver read again
+        };
+        if (key == null) {
+            return;
+        }
+        if (unpublished.size() >= MAX_UNPUBLISHED && !unpublished.containsKey(key)) {
+            connection.linkLost(); // too much to keep: the nodes read everything again instead
+            return;
+        }
+        unpublished.put(key, new String[] {channel, payload});
     }
 
     @Override
@@ -86,8 +128,8 @@ public final class RedisBus implements Bus {
         channels.compute(channel, (c, existing) -> {
             Channel ch = existing == null ? new Channel() : existing;
             ch.listeners.add(listener);
-            if (ch.subscribed == null) {
-                ch.subscribed = redisSubscribe(channel);
+            if (ch.subscribed == null || ch.subscribed.isCompletedExceptionally()) {
+                ch.subscribed = redisSubscribe(channel); // a failed subscribe is tried again by the next listener
             }
             mine[0] = ch;
             return ch;
@@ -124,7 +166,7 @@ public final class RedisBus implements Bus {
     }
 
     private CompletableFuture<Void> redisSubscribe(String channel) {
-        return (sharded ? sub.ssubscribe(channel) : sub.subscribe(channel)).toCompletableFuture();
+        return connection.noting((sharded ? sub.ssubscribe(channel) : sub.subscribe(channel)).toCompletableFuture());
     }
 
     /**
@@ -144,7 +186,12 @@ public final class RedisBus implements Bus {
      * announced before every node has taken its new role, so the first try may reach a dead master).
      */
     private CompletableFuture<Void> resubscribe(String channel, int attempt) {
-        return redisSubscribe(channel).exceptionallyCompose(e -> {
+        CompletableFuture<Void> f = redisSubscribe(channel);
+        Channel ch = channels.get(channel);
+        if (ch != null && (ch.subscribed == null || ch.subscribed.isCompletedExceptionally())) {
+            ch.subscribed = f; // what waits for the channel now waits for this subscribe
+        }
+        return f.exceptionallyCompose(e -> {
             if (!channels.containsKey(channel)) {
                 return CompletableFuture.completedFuture(null); // nobody listens any more
             }

@@ -85,6 +85,9 @@ public final class RedisConnection implements AutoCloseable {
     private final StatefulConnection<String, String> connection;
     private final RedisClusterAsyncCommands<String, String> commands;
     private final List<reactor.core.Disposable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong linkLosses = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean closing;
 
     private RedisConnection(Options options) {
         this.options = options;
@@ -114,6 +117,8 @@ public final class RedisConnection implements AutoCloseable {
             this.client = c;
             this.connection = conn;
             this.commands = conn.async();
+            // a failover may lose the last writes a master acknowledged, and messages published meanwhile
+            onTopologyChange(this::linkLost);
         } else {
             RedisClient c = RedisClient.create(resources(), RedisURI.create(options.uris().get(0)));
             c.setOptions(ClientOptions.builder()
@@ -127,6 +132,47 @@ public final class RedisConnection implements AutoCloseable {
             this.connection = conn;
             this.commands = conn.async();
         }
+        client.addListener(new io.lettuce.core.RedisConnectionStateListener() {
+            @Override
+            public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> link) {
+                // what is published while a pub/sub link is down never arrives (commands wait for the reconnect instead)
+                if (!closing && link instanceof StatefulRedisPubSubConnection) {
+                    linkLost();
+                }
+            }
+        });
+    }
+
+    /** Commands that failed so far (Redis did not take a write, or did not answer in time). */
+    public long failures() {
+        return failures.get();
+    }
+
+    /**
+     * Times Redis may have lost what it had taken: a pub/sub link dropped (what was published meanwhile
+     * never arrived), or the cluster's topology changed (a failover may lose a master's last writes).
+     */
+    public long linkLosses() {
+        return linkLosses.get();
+    }
+
+    /** A command failed: a write may not have reached Redis. */
+    void failed() {
+        failures.incrementAndGet();
+    }
+
+    void linkLost() {
+        linkLosses.incrementAndGet();
+    }
+
+    /** {@code f}, counting its failure in {@link #failures()}. */
+    <T> java.util.concurrent.CompletableFuture<T> noting(java.util.concurrent.CompletableFuture<T> f) {
+        f.whenComplete((v, e) -> {
+            if (e != null) {
+                failed();
+            }
+        });
+        return f;
     }
 
     /** Reconnects back off from 50 ms to at most 2 s: a restarted Redis is found again within seconds. */
@@ -175,6 +221,7 @@ public final class RedisConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        closing = true;
         listeners.forEach(reactor.core.Disposable::dispose);
         connection.close();
         client.shutdown(0, 2, TimeUnit.SECONDS);

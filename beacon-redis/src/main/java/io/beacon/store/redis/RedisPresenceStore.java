@@ -11,7 +11,6 @@ import io.beacon.rooms.RoomChange;
 import io.beacon.rooms.RoomMember;
 import io.beacon.rooms.RoomPage;
 import io.beacon.rooms.RoomRecord;
-import io.beacon.rooms.RoomSession;
 import io.beacon.rooms.RoomState;
 import io.beacon.rooms.RoomUpdate;
 import io.lettuce.core.KeyValue;
@@ -40,10 +39,12 @@ import java.util.concurrent.CompletableFuture;
  *       (kept a day after the room empties, so versions never go back)</td></tr>
  *   <tr><td>{@code beacon:{room}:members}</td><td>hash</td><td>user → member (sessions, meta, blocks)</td></tr>
  *   <tr><td>{@code beacon:{room}:order}</td><td>sorted set</td><td>user by seq: join order and paging</td></tr>
- *   <tr><td>{@code beacon:{room}:nodes}</td><td>hash</td><td>node → sessions it holds in the room</td></tr>
  *   <tr><td>{@code beacon:node:{node}:users}, {@code …:rooms}</td><td>set</td><td>the users and rooms a node holds
- *       sessions in: what to clean up when it dies</td></tr>
+ *       sessions in: what to clean up when it dies (a room stays until the node's last session there left)</td></tr>
  * </table>
+ *
+ * <p>In a key, {@code %}, <code>{</code> and <code>}</code> of an id are escaped as {@code %25}, {@code %7B} and
+ * {@code %7D}, so that an id cannot end its hash tag early.
  *
  * <p>The presence rules run here, in Java ({@link Aggregation}, {@link RoomRecord#memberAfter}), as in the
  * in-memory store: an update reads the record, computes the next one and writes it with a Lua
@@ -57,6 +58,7 @@ public final class RedisPresenceStore implements PresenceStore {
     private static final long EMPTY_ROOM_TTL_MS = 24 * 3600 * 1000L;
     private static final int MAX_ATTEMPTS = 50;
 
+    private final RedisConnection connection;
     private final RedisClusterAsyncCommands<String, String> redis;
     /**
      * The last update in flight per user (and per room member) on this node: the next one starts when it
@@ -66,24 +68,36 @@ public final class RedisPresenceStore implements PresenceStore {
     private final java.util.concurrent.ConcurrentHashMap<String, CompletableFuture<?>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
     public RedisPresenceStore(RedisConnection connection) {
-        this.redis = Objects.requireNonNull(connection, "connection").commands();
+        this.connection = Objects.requireNonNull(connection, "connection");
+        this.redis = connection.commands();
     }
 
     static String userKey(String userId) {
-        return "beacon:{" + userId + "}:user";
+        return "beacon:{" + tag(userId) + "}:user";
     }
 
     static String nodeUsersKey(String nodeId) {
-        return "beacon:node:{" + nodeId + "}:users";
+        return "beacon:node:{" + tag(nodeId) + "}:users";
     }
 
     static String nodeRoomsKey(String nodeId) {
-        return "beacon:node:{" + nodeId + "}:rooms";
+        return "beacon:node:{" + tag(nodeId) + "}:rooms";
     }
 
     private static String[] roomKeys(String room) {
-        String tag = "beacon:{" + room + "}:";
-        return new String[] {tag + "room", tag + "members", tag + "order", tag + "nodes"};
+        String prefix = "beacon:{" + tag(room) + "}:";
+        return new String[] {prefix + "room", prefix + "members", prefix + "order"};
+    }
+
+    /**
+     * An id as a hash tag: braces would end the tag early (and a leading {@code }} would leave it
+     * empty, scattering one room's keys over shards), so they are escaped, as is the escape character.
+     */
+    static String tag(String id) {
+        if (id.indexOf('{') < 0 && id.indexOf('}') < 0 && id.indexOf('%') < 0) {
+            return id;
+        }
+        return id.replace("%", "%25").replace("{", "%7B").replace("}", "%7D");
     }
 
     // ------------------------------------------------------------------ users
@@ -102,6 +116,7 @@ public final class RedisPresenceStore implements PresenceStore {
         before.handle((v, e) -> null).thenCompose(v -> work.get()).whenComplete((value, failure) -> {
             inFlight.remove(key, result);
             if (failure != null) {
+                connection.failed(); // the node repairs: what it meant to store is stored again
                 result.completeExceptionally(failure instanceof java.util.concurrent.CompletionException c && c.getCause() != null
                         ? c.getCause() : failure);
             } else {
@@ -193,9 +208,9 @@ public final class RedisPresenceStore implements PresenceStore {
             return removeNode(room, rn.nodeId(), nowMillis);
         }
         String userId = RoomUpdate.member(update);
-        String node = update instanceof RoomUpdate.Join j ? j.session().nodeId() : "";
-        CompletableFuture<?> indexed = node.isEmpty() ? CompletableFuture.completedFuture(null)
-                : redis.sadd(nodeRoomsKey(node), room).toCompletableFuture(); // before the member: a superset at worst
+        // indexed before the member is stored (a superset at worst), and dropped only by nodeLeftRoom
+        CompletableFuture<?> indexed = update instanceof RoomUpdate.Join j
+                ? redis.sadd(nodeRoomsKey(j.session().nodeId()), room).toCompletableFuture() : CompletableFuture.completedFuture(null);
         String[] keys = roomKeys(room);
         return serialized(keys[1] + "|" + userId, () -> indexed.thenCompose(v -> redis.hget(keys[1], userId).toCompletableFuture())
                 .thenCompose(raw -> memberFrom(room, userId, raw == null ? "" : raw, update, nowMillis, 1)));
@@ -204,25 +219,8 @@ public final class RedisPresenceStore implements PresenceStore {
     private CompletableFuture<RoomChange> memberFrom(String room, String userId, String raw, RoomUpdate update, long nowMillis, int attempt) {
         RoomMember old = raw.isEmpty() ? null : RedisJson.member(raw, 1); // its seq is not needed to compute the next one
         RoomMember next = RoomRecord.memberAfter(old, update, 1);
-        String node;
-        int delta;
-        switch (update) {
-            case RoomUpdate.Join j -> {
-                node = j.session().nodeId();
-                delta = old != null && old.session(j.session().sessionId()) != null ? 0 : 1;
-            }
-            case RoomUpdate.Leave l -> {
-                RoomSession s = old == null ? null : old.session(l.sessionId());
-                node = s == null ? "" : s.nodeId();
-                delta = s == null ? 0 : -1;
-            }
-            default -> {
-                node = "";
-                delta = 0;
-            }
-        }
         int max = update instanceof RoomUpdate.Join j ? j.maxMembers() : Integer.MAX_VALUE;
-        return member(room, userId, raw, next, max, nowMillis, node, delta).thenCompose(r -> {
+        return member(room, userId, raw, next, max, nowMillis).thenCompose(r -> {
             if (r.status.equals("retry")) {
                 if (attempt >= MAX_ATTEMPTS) {
                     return CompletableFuture.failedFuture(new IllegalStateException(
@@ -248,74 +246,71 @@ public final class RedisPresenceStore implements PresenceStore {
         }
     }
 
-    private CompletableFuture<MemberResult> member(String room, String userId, String expected, RoomMember next, int max, long nowMillis,
-                                                   String node, int delta) {
-        String[] keys = roomKeys(room);
-        CompletableFuture<List<Object>> run = Script.ROOM_MEMBER.run(redis, ScriptOutputType.MULTI, keys, userId, expected,
-                next == null ? "" : RedisJson.member(next), Integer.toString(max), Long.toString(nowMillis),
-                Long.toString(EMPTY_ROOM_TTL_MS), node, Integer.toString(delta));
-        return run.thenApply(r -> {
-            MemberResult result = new MemberResult((String) r.get(0), (String) r.get(1), num(r.get(2)), num(r.get(3)),
-                    (int) num(r.get(4)), num(r.get(5)));
-            if (result.status.equals("ok") && !node.isEmpty() && num(r.get(6)) <= 0) {
-                redis.srem(nodeRoomsKey(node), room); // the node holds no session in the room any more
-            }
-            return result;
-        });
+    private CompletableFuture<MemberResult> member(String room, String userId, String expected, RoomMember next, int max, long nowMillis) {
+        CompletableFuture<List<Object>> run = Script.ROOM_MEMBER.run(redis, ScriptOutputType.MULTI, roomKeys(room), userId, expected,
+                next == null ? "" : RedisJson.member(next), Integer.toString(max), Long.toString(nowMillis), Long.toString(EMPTY_ROOM_TTL_MS));
+        return run.thenApply(r -> new MemberResult((String) r.get(0), (String) r.get(1), num(r.get(2)), num(r.get(3)),
+                (int) num(r.get(4)), num(r.get(5))));
     }
 
-    /** A dead node's sessions leave the room, member by member; one change from the first version to the last. */
+    /**
+     * A dead node's sessions leave the room, member by member; one change from the first version to
+     * the last when nothing else changed the room in between, else one that makes every node read the
+     * room again (its {@code since} matches no version).
+     */
     private CompletableFuture<RoomChange> removeNode(String room, String nodeId, long nowMillis) {
         String[] keys = roomKeys(room);
-        return redis.hgetall(keys[1]).toCompletableFuture().thenCompose(all -> {
+        return connection.noting(redis.hgetall(keys[1]).toCompletableFuture()).thenCompose(all -> {
             CompletableFuture<RoomChange> chain = CompletableFuture.completedFuture(null);
             List<RoomChange> changes = new ArrayList<>();
             for (Map.Entry<String, String> e : all.entrySet()) {
                 RoomMember m = RedisJson.member(e.getValue(), 1);
-                RoomMember next = RoomRecord.withoutNode(m, nodeId);
-                if (next == m) {
+                if (RoomRecord.withoutNode(m, nodeId) == m) {
                     continue;
                 }
-                int removedSessions = m.sessions().size() - (next == null ? 0 : next.sessions().size());
-                chain = chain.thenCompose(x -> removeNodeFrom(room, e.getKey(), e.getValue(), nodeId, nowMillis, -removedSessions, 1))
-                        .thenApply(c -> {
-                            if (c.changed()) {
-                                changes.add(c);
-                            }
-                            return c;
-                        });
+                chain = chain.thenCompose(x -> removeNodeFrom(room, e.getKey(), e.getValue(), nodeId, nowMillis, 1)).thenApply(c -> {
+                    if (c.changed()) {
+                        changes.add(c);
+                    }
+                    return c;
+                });
             }
             return chain.thenCompose(x -> changes.isEmpty() ? room(room).thenApply(s ->
                     RoomChange.none(room, RoomChange.Outcome.UNCHANGED, s.version(), s.count())) : CompletableFuture.completedFuture(merge(room, changes)));
-        }).whenComplete((c, e) -> redis.srem(nodeRoomsKey(nodeId), room));
+        });
     }
 
-    private CompletableFuture<RoomChange> removeNodeFrom(String room, String userId, String raw, String nodeId, long nowMillis, int delta,
-                                                         int attempt) {
+    private CompletableFuture<RoomChange> removeNodeFrom(String room, String userId, String raw, String nodeId, long nowMillis, int attempt) {
         RoomMember m = raw.isEmpty() ? null : RedisJson.member(raw, 1);
         RoomMember next = m == null ? null : RoomRecord.withoutNode(m, nodeId);
         if (m == null || next == m) {
             return CompletableFuture.completedFuture(RoomChange.none(room, RoomChange.Outcome.UNCHANGED, 0, 0));
         }
-        return member(room, userId, raw, next, Integer.MAX_VALUE, nowMillis, nodeId, delta).thenCompose(r -> {
-            if (r.status.equals("retry") && attempt < MAX_ATTEMPTS) {
-                RoomMember now = r.current.isEmpty() ? null : RedisJson.member(r.current, 1);
-                int d = now == null ? 0 : -(now.sessions().size() - sizeOrZero(RoomRecord.withoutNode(now, nodeId)));
-                return removeNodeFrom(room, userId, r.current, nodeId, nowMillis, d, attempt + 1);
+        return member(room, userId, raw, next, Integer.MAX_VALUE, nowMillis).thenCompose(r -> {
+            if (r.status.equals("retry")) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    return CompletableFuture.failedFuture(new IllegalStateException(
+                            "member " + userId + " of room " + room + " changed under " + attempt + " attempts"));
+                }
+                return removeNodeFrom(room, userId, r.current, nodeId, nowMillis, attempt + 1);
             }
             return CompletableFuture.completedFuture(r.change(room, userId, next));
         });
     }
 
-    private static int sizeOrZero(RoomMember m) {
-        return m == null ? 0 : m.sessions().size();
-    }
-
-    /** Several changes of one room, in order, as one: from the first's {@code since} to the last's version. */
-    private static RoomChange merge(String room, List<RoomChange> changes) {
+    /**
+     * Several changes of one room, in order, as one: from the first's {@code since} to the last's
+     * version when they follow each other; when another change came in between (a join elsewhere),
+     * {@code since} is -1 — no node holds that version, so each reads the room again.
+     */
+    static RoomChange merge(String room, List<RoomChange> changes) {
         Map<String, RoomMember> up = new java.util.LinkedHashMap<>();
         Set<String> removed = new LinkedHashSet<>();
+        boolean contiguous = true;
+        long previous = changes.get(0).since();
         for (RoomChange c : changes) {
+            contiguous &= c.since() == previous;
+            previous = c.version();
             for (RoomMember m : c.upserted()) {
                 up.put(m.userId(), m);
                 removed.remove(m.userId());
@@ -326,8 +321,13 @@ public final class RedisPresenceStore implements PresenceStore {
             }
         }
         RoomChange last = changes.get(changes.size() - 1);
-        return new RoomChange(room, RoomChange.Outcome.CHANGED, changes.get(0).since(), last.version(), last.count(),
+        return new RoomChange(room, RoomChange.Outcome.CHANGED, contiguous ? changes.get(0).since() : -1, last.version(), last.count(),
                 new ArrayList<>(up.values()), new ArrayList<>(removed));
+    }
+
+    @Override
+    public void nodeLeftRoom(String room, String nodeId) {
+        connection.noting(redis.srem(nodeRoomsKey(nodeId), room).toCompletableFuture());
     }
 
     @Override
@@ -351,7 +351,7 @@ public final class RedisPresenceStore implements PresenceStore {
                     members.add(RedisJson.member(json, (long) Double.parseDouble((String) order.get(i + 1))));
                 }
             }
-            return new RoomState(room, members.isEmpty() ? version : version, members);
+            return new RoomState(room, version, members);
         });
     }
 

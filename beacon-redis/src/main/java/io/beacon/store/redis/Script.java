@@ -53,19 +53,18 @@ final class Script {
 
     /**
      * Compare-and-set of one room member, with the room's version bump and member count, atomically.
-     * KEYS: room hash (v, seq), members hash (user → member), order zset (seq → user), nodes hash
-     * (node → sessions). ARGV: user, expected member ('' absent), new member ('' gone), member limit,
-     * now, ttl of an emptied room's version floor, node, sessions of that node added (or removed).
-     * Returns {status, current member, since, version, count, seq, sessions of the node now}; status
-     * is ok, same, full or retry (then current is what the member is now).
+     * KEYS: room hash (v, seq), members hash (user → member), order zset (seq → user). ARGV: user,
+     * expected member ('' absent), new member ('' gone), member limit, now, ttl of an emptied room's
+     * version floor. Returns {status, current member, since, version, count, seq}; status is ok,
+     * same, full or retry (then current is what the member is now).
      */
     static final Script ROOM_MEMBER = new Script("""
             local cur = redis.call('HGET', KEYS[2], ARGV[1])
             if cur == false then cur = '' end
             local v = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-            if cur ~= ARGV[2] then return {'retry', cur, v, v, 0, 0, 0} end
+            if cur ~= ARGV[2] then return {'retry', cur, v, v, 0, 0} end
             local count = redis.call('HLEN', KEYS[2])
-            if cur == ARGV[3] then return {'same', '', v, v, count, 0, 0} end
+            if cur == ARGV[3] then return {'same', '', v, v, count, 0} end
             local seq = 0
             if ARGV[3] == '' then
               redis.call('HDEL', KEYS[2], ARGV[1])
@@ -73,7 +72,7 @@ final class Script {
               count = count - 1
             else
               if cur == '' then
-                if count >= tonumber(ARGV[4]) then return {'full', '', v, v, count, 0, 0} end
+                if count >= tonumber(ARGV[4]) then return {'full', '', v, v, count, 0} end
                 seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
                 redis.call('ZADD', KEYS[3], seq, ARGV[1])
                 count = count + 1
@@ -84,13 +83,8 @@ final class Script {
             end
             local nv = math.max(v + 1, tonumber(ARGV[5]))
             redis.call('HSET', KEYS[1], 'v', string.format('%.0f', nv))
-            local onNode = 0
-            if ARGV[7] ~= '' then
-              onNode = redis.call('HINCRBY', KEYS[4], ARGV[7], tonumber(ARGV[8]))
-              if onNode <= 0 then redis.call('HDEL', KEYS[4], ARGV[7]) end
-            end
             if count == 0 then redis.call('PEXPIRE', KEYS[1], ARGV[6]) else redis.call('PERSIST', KEYS[1]) end
-            return {'ok', '', v, nv, count, seq, onNode}
+            return {'ok', '', v, nv, count, seq}
             """);
 
     /** The whole room at one version: {version, order (user, seq, …), members (user, member, …)}. */
@@ -113,14 +107,26 @@ final class Script {
     /**
      * Renews this node's lease and claims the cleanup of nodes whose lease expired (a claim lasts
      * ARGV[4] ms, so a claimer that dies does not block it forever). KEYS: leases hash
-     * (node → expires at), claims hash. ARGV: node, expires at, now, claim ms. Returns
-     * {node, its lease's expiry, …} of the dead nodes this node now cleans up.
+     * (node → expires at; a clean stop stores minus the time it stopped), claims hash. ARGV: node,
+     * expires at, now, claim ms, whether the node held a lease already ('1': renew only a lease
+     * that is still its own; '0': take a lease only for an id never seen). Returns {'lost'} when
+     * the lease expired, vanished or was claimed by another node, or a new id is taken already
+     * (then nothing is written: the node must take a new id), else {'ok', node, its lease's value,
+     * …} with the dead nodes this node now cleans up.
      */
     static final Script LEASE = new Script("""
+            local now = tonumber(ARGV[3])
+            local mine = redis.call('HGET', KEYS[1], ARGV[1])
+            if ARGV[5] == '1' then
+              if mine == false or tonumber(mine) < now or redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+                return {'lost'}
+              end
+            elseif mine ~= false then
+              return {'lost'}
+            end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             local all = redis.call('HGETALL', KEYS[1])
-            local now = tonumber(ARGV[3])
-            local dead = {}
+            local dead = {'ok'}
             for i = 1, #all, 2 do
               local node = all[i]
               if node ~= ARGV[1] and tonumber(all[i + 1]) < now then

@@ -535,6 +535,7 @@ public final class SqlSettingsStore implements SettingsStore {
     }
 
     /** Drops every cached entry (e.g. after reconnecting to a cluster whose invalidations were missed). */
+    @Override
     public void invalidateAll() {
         settingsCache.synchronous().invalidateAll();
         contactsCache.synchronous().invalidateAll();
