@@ -27,14 +27,18 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks Beacon side by side with Prosody, ejabberd and Mosquitto.")
 public final class BenchMain implements Callable<Integer> {
-    @Parameters(index = "0", description = "memory, latency, fanout, detect, reconnect, heartbeat, rooms (Beacon only), all, or jmh")
+    @Parameters(index = "0", description = "memory, latency, fanout, detect, reconnect, heartbeat, rooms (Beacon only), "
+            + "cluster-redis (Beacon cluster mode vs the baseline design on one Redis), cluster (Beacon nodes on one Redis), all, or jmh")
     String scenario;
 
     @Option(names = "--quick", description = "small sizes: each scenario finishes in under two minutes")
     boolean quick;
 
-    @Option(names = "--systems", split = ",", defaultValue = "beacon,prosody,ejabberd,mosquitto",
-            description = "systems to run (default: ${DEFAULT-VALUE})")
+    /** The systems of a scenario that does not name its own. */
+    static final List<String> DEFAULT_SYSTEMS = List.of("beacon", "prosody", "ejabberd", "mosquitto");
+
+    @Option(names = "--systems", split = ",",
+            description = "systems to run (default: beacon,prosody,ejabberd,mosquitto; cluster-redis: beacon,baseline; cluster: beacon)")
     List<String> systems;
 
     @Option(names = "--set", description = "override a scenario parameter, e.g. --set sessions=5000")
@@ -72,7 +76,8 @@ public final class BenchMain implements Callable<Integer> {
         List<Map<String, Object>> results = new ArrayList<>();
         Map<String, Object> described = new LinkedHashMap<>();
         Progress progress = new Progress(s.name());
-        for (String name : systems) {
+        List<String> which = systems != null ? systems : s.defaultSystems() != null ? s.defaultSystems() : DEFAULT_SYSTEMS;
+        for (String name : which) {
             String skip = s.notApplicable(name);
             if (skip != null) {
                 described.put(name, Map.of("skipped", skip));
@@ -81,7 +86,13 @@ public final class BenchMain implements Callable<Integer> {
             }
             long t0 = System.nanoTime();
             progress.update(name + " starting");
-            try (PresenceSystem system = create(name)) {
+            PresenceSystem own = s.createSystem(name, params);
+            if (own == null && name.equals("baseline")) {
+                described.put(name, Map.of("skipped", "the baseline design runs only in cluster-redis"));
+                progress.done(name + " skipped: the baseline design runs only in cluster-redis");
+                continue;
+            }
+            try (PresenceSystem system = own != null ? own : create(name)) {
                 system.start(s.settings(params));
                 int[][] contacts = s.contacts(params);
                 progress.update(name + " provisioning " + contacts.length + " users");
@@ -100,7 +111,7 @@ public final class BenchMain implements Callable<Integer> {
             }
         }
         if (results.isEmpty()) {
-            progress.done("nothing to report: " + s.name() + " applies to none of " + systems);
+            progress.done("nothing to report: " + s.name() + " applies to none of " + which);
             return;
         }
         Path json = Report.write(out, s.name(), stamp, params, described, results);
@@ -119,7 +130,7 @@ public final class BenchMain implements Callable<Integer> {
     }
 
     /** The Beacon server's JVM options: {@code BEACON_BENCH_SERVER_OPTS}, else what {@code bin/beacon start} uses. */
-    static List<String> serverJvmOptions() {
+    public static List<String> serverJvmOptions() {
         String env = System.getenv("BEACON_BENCH_SERVER_OPTS");
         if (env != null && !env.isBlank()) {
             return List.of(env.trim().split("\\s+"));

@@ -28,6 +28,8 @@ public final class Fleet implements AutoCloseable {
         return t;
     });
     private ScheduledFuture<?> heartbeats;
+    /** Heartbeats handed to sessions so far (a dead connection's are dropped by its session, but counted here). */
+    public final java.util.concurrent.atomic.LongAdder heartbeatsSent = new java.util.concurrent.atomic.LongAdder();
 
     public Fleet(ClientDriver driver) {
         this.driver = driver;
@@ -88,9 +90,12 @@ public final class Fleet implements AutoCloseable {
                 snapshot = new ArrayList<>(sessions);
             }
             long k = slice[0]++ % slices;
+            int sent = 0;
             for (int i = (int) k; i < snapshot.size(); i += (int) slices) {
                 snapshot.get(i).heartbeat();
+                sent++;
             }
+            heartbeatsSent.add(sent);
         }, 50, 50, TimeUnit.MILLISECONDS);
     }
 

@@ -18,6 +18,8 @@ public final class Generators implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
     private final List<BufferedReader> outs = new ArrayList<>();
     private final List<PrintWriter> ins = new ArrayList<>();
+    /** What each child said when ready ({@code READY [subscribe retries]}). */
+    private final List<String> ready = new ArrayList<>();
 
     /** What the children measured together. */
     public record Result(long deliveries, long published, Histogram latency) {
@@ -29,9 +31,13 @@ public final class Generators implements AutoCloseable {
      */
     public static Generators start(String system, Map<String, String> endpoint, int g, int n, int contacts,
                                    Duration heartbeat, Progress progress) throws IOException, InterruptedException {
+        return start(system, endpoint, g, n, contacts, heartbeat, List.of(), progress);
+    }
+
+    /** As above, with more arguments for every child (e.g. {@code --layout cross}). */
+    public static Generators start(String system, Map<String, String> endpoint, int g, int n, int contacts,
+                                   Duration heartbeat, List<String> extra, Progress progress) throws IOException, InterruptedException {
         Generators gens = new Generators();
-        StringBuilder ep = new StringBuilder();
-        endpoint.forEach((k, v) -> ep.append(ep.isEmpty() ? "" : ",").append(k).append('=').append(v));
         int per = (n + g - 1) / g;
         try {
             for (int i = 0; i < g; i++) {
@@ -40,26 +46,79 @@ public final class Generators implements AutoCloseable {
                 if (count <= 0) {
                     break;
                 }
-                List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-XX:+UseParallelGC", "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
-                        "-cp", System.getProperty("java.class.path"), GeneratorMain.class.getName(),
-                        "--system", system, "--endpoint", ep.toString(), "--users", Integer.toString(n),
-                        "--from", Integer.toString(from), "--count", Integer.toString(count),
-                        "--contacts", Integer.toString(contacts), "--heartbeat-ms", Long.toString(heartbeat.toMillis())));
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                gens.processes.add(p);
-                gens.outs.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
-                gens.ins.add(new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8));
+                gens.launch(system, endpoint, n, from, count, contacts, heartbeat, extra);
             }
             for (int i = 0; i < gens.processes.size(); i++) {
                 progress.update("generator " + (i + 1) + "/" + gens.processes.size() + " connecting");
-                gens.expect(i, "READY");
+                gens.ready.add(gens.expect(i, "READY"));
             }
             return gens;
         } catch (IOException | RuntimeException e) {
             gens.close();
             throw e;
         }
+    }
+
+    /** No children yet: {@link #add} them one at a time. */
+    public static Generators empty() {
+        return new Generators();
+    }
+
+    /** Starts one more child holding users {@code from .. from+count-1} of {@code n}; waits until it is ready. */
+    public void add(String system, Map<String, String> endpoint, int n, int from, int count, int contacts, Duration heartbeat,
+                    List<String> extra) throws IOException {
+        launch(system, endpoint, n, from, count, contacts, heartbeat, extra);
+        ready.add(expect(processes.size() - 1, "READY"));
+    }
+
+    private void launch(String system, Map<String, String> endpoint, int n, int from, int count, int contacts, Duration heartbeat,
+                        List<String> extra) throws IOException {
+        StringBuilder ep = new StringBuilder();
+        endpoint.forEach((k, v) -> ep.append(ep.isEmpty() ? "" : ",").append(k).append('=').append(v));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseParallelGC", "-Xmx2g", "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), GeneratorMain.class.getName(),
+                "--system", system, "--endpoint", ep.toString(), "--users", Integer.toString(n),
+                "--from", Integer.toString(from), "--count", Integer.toString(count),
+                "--contacts", Integer.toString(contacts), "--heartbeat-ms", Long.toString(heartbeat.toMillis())));
+        cmd.addAll(extra);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        processes.add(p);
+        outs.add(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
+        ins.add(new PrintWriter(p.getOutputStream(), true, StandardCharsets.UTF_8));
+    }
+
+    /** Sends {@code command} to every child and returns each one's reply line starting with {@code reply}. */
+    public List<String[]> ask(String command, String reply) throws IOException {
+        for (PrintWriter in : ins) {
+            in.println(command);
+        }
+        List<String[]> out = new ArrayList<>();
+        for (int i = 0; i < processes.size(); i++) {
+            out.add(expect(i, reply).split(" "));
+        }
+        return out;
+    }
+
+    /** Heartbeats the children's sessions were sent so far, together. */
+    public long heartbeatsSent() throws IOException {
+        long sum = 0;
+        for (String[] r : ask("HB", "HB")) {
+            sum += Long.parseLong(r[1]);
+        }
+        return sum;
+    }
+
+    /** Subscribes the children tried again after a failure, together (0 when they do not say). */
+    public long subscribeRetries() {
+        long sum = 0;
+        for (String line : ready) {
+            String[] f = line.split(" ");
+            if (f.length > 1) {
+                sum += Long.parseLong(f[1]);
+            }
+        }
+        return sum;
     }
 
     public int size() {
@@ -69,7 +128,7 @@ public final class Generators implements AutoCloseable {
     private String expect(int i, String prefix) throws IOException {
         String line;
         while ((line = outs.get(i).readLine()) != null) {
-            if (line.startsWith(prefix)) {
+            if (line.equals(prefix) || line.startsWith(prefix + " ")) {
                 return line;
             }
         }

@@ -27,7 +27,9 @@ public final class Report {
             "detect", List.of("silent_max_s", "killed_max_s"),
             "reconnect", List.of("false_offline_events", "settle_s"),
             "heartbeat", List.of("cpu_us_per_heartbeat"),
-            "rooms", List.of("p50_ms", "p99_ms", "small_p50_ms", "small_p99_ms"));
+            "rooms", List.of("p50_ms", "p99_ms", "small_p50_ms", "small_p99_ms"),
+            "cluster-redis", List.of("redis_cmds_per_heartbeat", "redis_cpu_ms_per_1k_heartbeats"),
+            "cluster", List.of("p50_ms", "p99_ms", "p999_ms", "death_p50_s", "death_max_s"));
 
     private Report() {
     }

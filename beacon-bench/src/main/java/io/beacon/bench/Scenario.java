@@ -20,6 +20,21 @@ public interface Scenario {
         return null;
     }
 
+    /**
+     * The systems run when {@code --systems} is not given; {@code null}: Beacon and the three peers.
+     */
+    default java.util.List<String> defaultSystems() {
+        return null;
+    }
+
+    /**
+     * The system under test, when this scenario builds its own (a cluster: Redis and several nodes);
+     * {@code null}: {@link BenchMain} makes the usual single-node system of that name.
+     */
+    default PresenceSystem createSystem(String system, Map<String, Object> params) throws Exception {
+        return null;
+    }
+
     /** Settings every system gets for this scenario. */
     default SystemSettings settings(Map<String, Object> params) {
         return SystemSettings.DEFAULTS;

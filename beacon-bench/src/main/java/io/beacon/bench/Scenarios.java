@@ -20,7 +20,7 @@ public final class Scenarios {
 
     public static List<Scenario> all() {
         return List.of(new Memory(), new Latency(), new Fanout(), new Detect(), new Reconnect(), new Heartbeat(),
-                new RoomsScenario());
+                new RoomsScenario(), new io.beacon.bench.cluster.ClusterRedisScenario(), new io.beacon.bench.cluster.ClusterScenario());
     }
 
     public static Scenario byName(String name) {
@@ -29,10 +29,10 @@ public final class Scenarios {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario \"" + name + "\"; one of memory, latency, fanout, detect, reconnect, heartbeat, rooms");
+        throw new IllegalArgumentException("unknown scenario \"" + name + "\"; one of memory, latency, fanout, detect, reconnect, heartbeat, rooms, cluster-redis, cluster");
     }
 
-    static Map<String, Object> params(Map<String, String> overrides, Object... kv) {
+    public static Map<String, Object> params(Map<String, String> overrides, Object... kv) {
         Map<String, Object> p = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) {
             p.put((String) kv[i], kv[i + 1]);
@@ -70,7 +70,7 @@ public final class Scenarios {
         return r;
     }
 
-    static void putLatency(Map<String, Object> r, Histogram h) {
+    public static void putLatency(Map<String, Object> r, Histogram h) {
         r.put("p50_ms", Recorder.ms(h.getValueAtPercentile(50)));
         r.put("p99_ms", Recorder.ms(h.getValueAtPercentile(99)));
         r.put("p999_ms", Recorder.ms(h.getValueAtPercentile(99.9)));

@@ -19,17 +19,24 @@ import java.util.Map;
  * JVM on a free loopback port, with a generated secret and a temporary data directory.
  */
 public final class BeaconSystem implements PresenceSystem, io.beacon.bench.Attachable {
-    static final String SECRET = "bench-secret-0123456789-0123456789-abcdef";
+    public static final String SECRET = "bench-secret-0123456789-0123456789-abcdef";
     private final Path jar;
     private final List<String> jvmOptions;
+    private final List<String> extraArgs;
     private Process process;
     private Path dataDir;
     private int port;
     private SystemSettings settings;
 
     public BeaconSystem(Path jar, List<String> jvmOptions) {
+        this(jar, jvmOptions, List.of());
+    }
+
+    /** With more {@code serve} flags, e.g. a cluster node's {@code --redis-url} and {@code --node-lease-ttl-ms}. */
+    public BeaconSystem(Path jar, List<String> jvmOptions, List<String> extraArgs) {
         this.jar = jar;
         this.jvmOptions = jvmOptions;
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** The server jar beside the bench jar in a source checkout. */
@@ -62,6 +69,7 @@ public final class BeaconSystem implements PresenceSystem, io.beacon.bench.Attac
                 // the peers' rosters say who sees whom; Beacon's equivalent here is visibility everyone
                 "--default-visibility", "everyone",
                 "--max-messages-per-second", "1000"));
+        cmd.addAll(extraArgs);
         String extra = System.getenv("BEACON_BENCH_SERVER_ARGS"); // e.g. "--io-threads 1", for experiments
         if (extra != null && !extra.isBlank()) {
             cmd.addAll(List.of(extra.trim().split("\\s+")));
@@ -76,6 +84,23 @@ public final class BeaconSystem implements PresenceSystem, io.beacon.bench.Attac
     @Override
     public long pid() {
         return process.pid();
+    }
+
+    /** {@code kill -9}: the node dies at once, without a goodbye to anyone (its lease just stops being renewed). */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly(); // SIGKILL
+            try {
+                process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The server's log (stdout and stderr). */
+    public Path logFile() {
+        return dataDir == null ? null : dataDir.resolve("server.log");
     }
 
     public int port() {
@@ -107,6 +132,9 @@ public final class BeaconSystem implements PresenceSystem, io.beacon.bench.Attac
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("version", "0.1.0-SNAPSHOT");
         d.put("jvm_options", String.join(" ", jvmOptions));
+        if (!extraArgs.isEmpty()) {
+            d.put("extra_args", String.join(" ", extraArgs));
+        }
         d.put("heartbeat_interval_ms", settings.heartbeatInterval().toMillis());
         d.put("session_ttl_ms", settings.sessionTtl().toMillis());
         d.put("offline_grace_ms", settings.offlineGrace().toMillis());

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>renews the node's lease every {@code min(500 ms, ttl / 3)} — one Redis command, which also
  *       says which other nodes let their lease expire;</li>
- *   <li>cleans up after each dead node it claimed, an offline grace after noticing (clients that lost
- *       their node reconnect elsewhere meanwhile, so nobody sees them leave): the dead node's sessions
- *       end in its users' presence and in its rooms, published like any other change, then its index
- *       is forgotten. So subscribers elsewhere see {@code offline} within lease TTL + grace + a
- *       renewal period of a {@code kill -9};</li>
+ *   <li>cleans up after each dead node it claimed, an offline grace after the dead node's lease ended
+ *       (clients that lost their node reconnect elsewhere meanwhile, so nobody sees them leave): the
+ *       dead node's sessions end in its users' presence and in its rooms, published like any other
+ *       change, then its index is forgotten. So subscribers elsewhere see {@code offline} lease TTL +
+ *       grace (+ the cleanup itself) after a {@code kill -9};</li>
  *   <li>when commands failed (Redis was slow or away, but kept its data): {@linkplain PresenceEngine#repair()
  *       repairs} — stores again what it knows did not get there, and publishes again what was not
  *       published — at most every {@value #REPAIR_EVERY_MS} ms. A renewal that fails makes the node not
@@ -187,9 +187,11 @@ public final class ClusterNode implements AutoCloseable {
         }
         for (NodeLeases.DeadNode d : r.dead()) {
             if (!pending.containsKey(d.nodeId())) { // this node's own old ids too: a second cleanup is a no-op
+                // the grace runs from the lease's end, not from this renewal, which may come up to a renewal period later
+                long due = Math.max(at, Math.min(at + graceMillis, d.expiredAtMillis() + graceMillis));
                 LOG.info("node {} let its lease expire (last sign of life at {}): its sessions end in {} ms", d.nodeId(),
-                        d.lastSignOfLifeMillis(), graceMillis);
-                pending.put(d.nodeId(), new long[] {at + graceMillis, d.lastSignOfLifeMillis()});
+                        d.lastSignOfLifeMillis(), due - at);
+                pending.put(d.nodeId(), new long[] {due, d.lastSignOfLifeMillis()});
             }
         }
     }

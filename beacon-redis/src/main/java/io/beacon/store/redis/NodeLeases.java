@@ -30,8 +30,11 @@ public final class NodeLeases {
     static final String LEASES = "beacon:{nodes}:leases";
     static final String CLAIMS = "beacon:{nodes}:claims";
 
-    /** A node whose lease expired, and its last sign of life (its last renewal, or its clean stop). */
-    public record DeadNode(String nodeId, long lastSignOfLifeMillis) {
+    /**
+     * A node whose lease expired: its last sign of life (its last renewal, or its clean stop) and when
+     * the lease ended (by the dead node's clock: its last renewal + TTL, or its clean stop).
+     */
+    public record DeadNode(String nodeId, long lastSignOfLifeMillis, long expiredAtMillis) {
     }
 
     /** What a renewal found: whether this node's lease was lost, and the dead nodes this node now cleans up. */
@@ -76,7 +79,7 @@ public final class NodeLeases {
             List<DeadNode> dead = new ArrayList<>(r.size() / 2);
             for (int i = 1; i + 1 < r.size(); i += 2) {
                 long lease = Long.parseLong((String) r.get(i + 1));
-                dead.add(new DeadNode((String) r.get(i), lease < 0 ? -lease : lease - ttlMillis));
+                dead.add(lease < 0 ? new DeadNode((String) r.get(i), -lease, -lease) : new DeadNode((String) r.get(i), lease - ttlMillis, lease));
             }
             return new Renewal(false, dead);
         });
