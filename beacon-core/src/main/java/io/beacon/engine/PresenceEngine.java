@@ -91,6 +91,8 @@ public final class PresenceEngine {
     private final List<String> unstoredEndUsers = new ArrayList<>();
     /** Local users a write of whom the store did not take: {@link #repair} stores their sessions again. */
     private final Set<String> unstoredUsers = new HashSet<>();
+    /** How many writes wait for a {@link #repair} (read by the cluster node from its own thread). */
+    private volatile int unstored;
     /** Every node hears every settings change here (cache invalidation, room memberships). */
     private final io.beacon.bus.BusSubscription settingsSubscription;
 
@@ -127,6 +129,15 @@ public final class PresenceEngine {
 
     public EngineStats stats() {
         return stats;
+    }
+
+    /** Writes the store did not take, waiting for {@link #repair}: session ends, users, room leaves. Thread-safe. */
+    public int unstored() {
+        return unstored;
+    }
+
+    void countUnstored() {
+        unstored = unstoredEnds.size() + unstoredUsers.size() + rooms.unstoredLeaves();
     }
 
     /** This node's id in session records: {@link EngineOptions#nodeId()}, until a {@link #rebirth}. */
@@ -398,6 +409,7 @@ public final class PresenceEngine {
                     + "; trying again when the store is back", failure);
             unstoredEnds.add(end);
             unstoredEndUsers.add(userId);
+            countUnstored();
         });
         return f;
     }
@@ -841,6 +853,7 @@ public final class PresenceEngine {
             }
         }
         done.add(rooms.repair());
+        countUnstored();
         return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
     }
 
@@ -869,15 +882,55 @@ public final class PresenceEngine {
         for (int from = 0; from < watched.size(); from += 1_000) {
             List<String> chunk = watched.subList(from, Math.min(watched.size(), from + 1_000));
             whenDone(presenceStore.getAll(chunk).thenCompose(this::withDurableState), found -> {
+                List<String> lost = new ArrayList<>();
                 for (Presence p : found.values()) {
                     if (p.version() > 0) {
                         deliver(p);
+                    } else if (shownPresent(p.userId())) {
+                        lost.add(p.userId());
                     }
+                }
+                if (!lost.isEmpty()) {
+                    // the store forgot users its viewers see present (Redis restarted empty): their nodes store them
+                    // again meanwhile; those still unknown then are gone (their node died with the data)
+                    wheel.scheduleAfter(new LostUsersCheck(lost), TimeUnit.MILLISECONDS.toNanos(LOST_USERS_CHECK_MS));
                 }
             }, failure -> LOG.log(System.Logger.Level.ERROR, "could not read watched users again", failure));
         }
         done.add(rooms.resync());
+        countUnstored();
         return CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
+    }
+
+    /** How long after a resync users the store forgot are read again, before their viewers are told they are gone. */
+    static final long LOST_USERS_CHECK_MS = 3_000;
+
+    /** Whether the local viewers of a watched user hold a presence that is not offline. */
+    private boolean shownPresent(String userId) {
+        Watch w = watches.get(userId);
+        return w != null && w.presence != null && w.presence.version() > 0 && w.presence.publicStatus() != io.beacon.presence.Status.OFFLINE;
+    }
+
+    /** Reads again users the store forgot; those still unknown get a newer version, so their viewers see them offline. */
+    private final class LostUsersCheck extends io.beacon.time.Timeout {
+        private final List<String> userIds;
+
+        LostUsersCheck(List<String> userIds) {
+            this.userIds = userIds;
+        }
+
+        @Override
+        protected void expire() {
+            whenDone(presenceStore.getAll(userIds), found -> {
+                for (Presence p : found.values()) {
+                    if (p.version() > 0) {
+                        deliver(p);
+                    } else if (shownPresent(p.userId())) {
+                        bumpVersion(p.userId());
+                    }
+                }
+            }, failure -> LOG.log(System.Logger.Level.ERROR, "could not read users the store forgot", failure));
+        }
     }
 
     /** Tries again the session ends the store did not take; a user the store lost meanwhile gets a newer version. */
@@ -900,31 +953,42 @@ public final class PresenceEngine {
     }
 
     /** Stores a local user's durable state (if the store lost it) and every session again, under this node's id. */
-    private CompletableFuture<?> storeAgain(LocalUser user) {
+    private CompletableFuture<Void> storeAgain(LocalUser user) {
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        whenDone(settingsStore.get(user.userId), settings -> putAgain(user, settings, stored), failure -> {
+            // as on connect: the sessions go back without the settings, which the next resync brings
+            LOG.log(System.Logger.Level.ERROR, "could not load the settings of " + user.userId + "; storing its sessions without them", failure);
+            putAgain(user, null, stored);
+        });
+        return stored;
+    }
+
+    /** On the engine thread, so the sessions are read as they are now. */
+    private void putAgain(LocalUser user, io.beacon.settings.UserSettings settings, CompletableFuture<Void> stored) {
         String userId = user.userId;
-        List<Session> sessions = List.copyOf(user.sessions);
-        CompletableFuture<?> stored = settingsStore.get(userId).thenCompose(settings -> {
-            List<CompletableFuture<?>> puts = new ArrayList<>(sessions.size() + 1);
-            puts.add(presenceStore.update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()),
-                    ticker.millis()));
-            for (Session s : sessions) {
-                if (s.state != Session.State.ENDED) {
-                    puts.add(presenceStore.update(userId, new PresenceUpdate.PutSession(s.record(nodeId)), ticker.millis()));
-                }
+        List<CompletableFuture<PresenceChange>> puts = new ArrayList<>(user.sessions.size() + 1);
+        long now = ticker.millis();
+        if (settings != null) {
+            puts.add(presenceStore.update(userId, new PresenceUpdate.Seed(settings.manual(), settings.customStatus(), settings.lastSeen()), now));
+        }
+        for (Session s : user.sessions) {
+            if (s.state != Session.State.ENDED) {
+                puts.add(presenceStore.update(userId, new PresenceUpdate.PutSession(s.record(nodeId)), now));
             }
-            return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)).thenApply(v -> puts);
-        }).thenAccept(puts -> executor.execute(() -> {
-            for (CompletableFuture<?> put : puts) {
-                publish((PresenceChange) put.join());
+        }
+        whenDone(CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new)), ok -> {
+            for (CompletableFuture<PresenceChange> put : puts) {
+                publish(put.join());
             }
-        }));
-        whenDone(stored, ok -> { }, failure -> {
+            stored.complete(null);
+        }, failure -> {
             LOG.log(System.Logger.Level.ERROR, "could not store again the sessions of " + userId, failure);
             if (users.containsKey(userId)) {
                 unstoredUsers.add(userId);
+                countUnstored();
             }
+            stored.completeExceptionally(failure);
         });
-        return stored;
     }
 
     /**
@@ -1061,6 +1125,7 @@ public final class PresenceEngine {
         }, failure -> {
             if (users.containsKey(userId)) {
                 unstoredUsers.add(userId); // the store may not show what this node holds: repair() stores it again
+                countUnstored();
             }
             if (requester != null) {
                 error(requester, ackId).accept(failure);

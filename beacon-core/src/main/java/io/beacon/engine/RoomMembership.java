@@ -36,6 +36,10 @@ final class RoomMembership {
     boolean leaveRequested;
     /** Request ids of those leaves, acked when the leave is done. */
     List<String> leaveIds = new ArrayList<>(1);
+    /** The node id the join was sent under (null: not sent yet). */
+    String storedNodeId;
+    /** Set by a resync that met the join in flight: completes once the join is stored under the node's current id. */
+    java.util.concurrent.CompletableFuture<Void> settled;
 
     RoomMembership(Session session, LocalRoom room, String meta) {
         this.session = session;

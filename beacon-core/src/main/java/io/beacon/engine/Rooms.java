@@ -55,6 +55,8 @@ final class Rooms {
     static final long RESYNC_SETTLE_MS = 1_000;
     final long resyncSettleNanos = TimeUnit.MILLISECONDS.toNanos(RESYNC_SETTLE_MS);
     private final Map<String, LocalRoom> rooms = new HashMap<>();
+    /** Memberships whose join was sent and not yet answered. */
+    private final Set<RoomMembership> joinsInFlight = new java.util.HashSet<>();
     /** Leaves of ended sessions the store did not take (it was unreachable), by room: {@link #resync} tries again. */
     private final Map<String, List<RoomUpdate.Leave>> unstoredLeaves = new HashMap<>();
     private final BusListener listener;
@@ -150,13 +152,34 @@ final class Rooms {
         }
         ms.writtenMeta = ms.meta;
         ms.joinedAtMillis = ticker.millis();
-        RoomSession entry = new RoomSession(s.id, engine.nodeId(), s.device, ms.meta, ms.joinedAtMillis);
+        ms.storedNodeId = engine.nodeId();
+        joinsInFlight.add(ms);
+        RoomSession entry = new RoomSession(s.id, ms.storedNodeId, s.device, ms.meta, ms.joinedAtMillis);
         RoomUpdate.Join join = new RoomUpdate.Join(s.userId(), entry, blocks, options.maxRoomMembers());
-        engine.whenDone(store.updateRoom(ms.room.id, join, ticker.millis()), change -> joined(ms, change, epoch),
-                failure -> refuse(ms, ErrorCode.INTERNAL, "the presence store failed; try again", failure));
+        engine.whenDone(store.updateRoom(ms.room.id, join, ticker.millis()), change -> joined(ms, change, epoch), failure -> {
+            // the store may have taken the join before it failed to answer: a leave, tried until it is stored,
+            // makes sure no member is left behind that no node would ever remove
+            keepUnstoredLeave(ms.room.id, new RoomUpdate.Leave(s.userId(), s.id));
+            refuse(ms, ErrorCode.INTERNAL, "the presence store failed; try again", failure);
+        });
+    }
+
+    private void keepUnstoredLeave(String room, RoomUpdate.Leave leave) {
+        unstoredLeaves.computeIfAbsent(room, k -> new ArrayList<>(1)).add(leave);
+        engine.countUnstored();
+    }
+
+    /** Leaves waiting to be stored (see {@link PresenceEngine#unstored()}). */
+    int unstoredLeaves() {
+        int n = 0;
+        for (List<RoomUpdate.Leave> l : unstoredLeaves.values()) {
+            n += l.size();
+        }
+        return n;
     }
 
     private void joined(RoomMembership ms, RoomChange change, int epoch) {
+        joinsInFlight.remove(ms);
         LocalRoom r = ms.room;
         Session s = ms.session;
         if (change.outcome() == RoomChange.Outcome.ROOM_FULL) {
@@ -166,6 +189,13 @@ final class Rooms {
         }
         r.apply(change);
         publish(change);
+        List<RoomUpdate.Leave> stale = unstoredLeaves.get(r.id);
+        if (stale != null && stale.removeIf(l -> l.sessionId().equals(s.id))) {
+            if (stale.isEmpty()) {
+                unstoredLeaves.remove(r.id); // this session is in the room now: an old failed join's leave must not remove it
+            }
+            engine.countUnstored();
+        }
         r.whenReady(() -> {
             ms.state = RoomMembership.State.JOINED;
             ms.lastMetaWriteNanos = ticker.nanos();
@@ -188,16 +218,35 @@ final class Rooms {
             if (!ms.meta.equals(ms.writtenMeta)) {
                 setMeta(ms, ms.meta); // asked for while the join was being stored
             }
+            if (!engine.nodeId().equals(ms.storedNodeId)) {
+                // sent under an id the node gave up meanwhile (a rebirth): stored again under the new one
+                CompletableFuture<RoomChange> again = rejoin(r, s, ms);
+                if (ms.settled != null) {
+                    again.whenComplete((c, e) -> {
+                        if (e != null) {
+                            ms.settled.completeExceptionally(e);
+                        } else {
+                            ms.settled.complete(null);
+                        }
+                    });
+                }
+            } else if (ms.settled != null) {
+                ms.settled.complete(null);
+            }
         });
     }
 
     /** A join that did not happen: the membership goes, each waiting request gets the error. */
     private void refuse(RoomMembership ms, ErrorCode code, String message, Throwable failure) {
+        joinsInFlight.remove(ms);
         if (failure != null) {
             log("join of room " + ms.room.id + " by session " + ms.session.id + " failed", failure);
         }
         ms.state = RoomMembership.State.GONE;
         forget(ms);
+        if (ms.settled != null) {
+            ms.settled.complete(null); // nothing of it stays under the new id, and the leave above cleans up the old
+        }
         for (String id : ms.answerIds) {
             ms.session.send(Messages.error(id, code, message));
         }
@@ -260,7 +309,7 @@ final class Rooms {
                 s.send(r.snapshotFor(s, null));
             } else {
                 // a session that ended: kept, or it would stay in the room for good; resync() tries again
-                unstoredLeaves.computeIfAbsent(r.id, k -> new ArrayList<>(1)).add(new RoomUpdate.Leave(s.userId(), s.id));
+                keepUnstoredLeave(r.id, new RoomUpdate.Leave(s.userId(), s.id));
                 release(r);
             }
         });
@@ -477,22 +526,28 @@ final class Rooms {
         Map<String, List<RoomUpdate.Leave>> leaves = new HashMap<>(unstoredLeaves);
         unstoredLeaves.clear();
         leaves.forEach((room, list) -> {
+            List<CompletableFuture<RoomChange>> tries = new ArrayList<>(list.size());
             for (RoomUpdate.Leave leave : list) {
                 CompletableFuture<RoomChange> f = store.updateRoom(room, leave, ticker.millis());
+                tries.add(f);
                 done.add(f);
                 engine.whenDone(f, change -> {
                     LocalRoom r = rooms.get(room);
                     if (r != null) {
                         r.apply(change);
-                    } else if (!unstoredLeaves.containsKey(room)) {
-                        store.nodeLeftRoom(room, engine.nodeId());
                     }
                     publish(change);
                 }, failure -> {
-                    log("leave of room " + room + " by ended session " + leave.sessionId() + " failed again; trying again at the next repair", failure);
-                    unstoredLeaves.computeIfAbsent(room, k -> new ArrayList<>(1)).add(leave);
+                    log("leave of room " + room + " by session " + leave.sessionId() + " failed again; trying again at the next repair", failure);
+                    keepUnstoredLeave(room, leave);
                 });
             }
+            // the room leaves the node's index only once every leave of it is stored and no local session is in it
+            engine.whenDone(CompletableFuture.allOf(tries.toArray(CompletableFuture[]::new)), ok -> {
+                if (!rooms.containsKey(room) && !unstoredLeaves.containsKey(room)) {
+                    store.nodeLeftRoom(room, engine.nodeId());
+                }
+            }, failure -> { });
         });
     }
 
@@ -519,6 +574,12 @@ final class Rooms {
                 }
             }
         }
+        for (RoomMembership ms : joinsInFlight) {
+            if (ms.settled == null) {
+                ms.settled = new CompletableFuture<>(); // its join is in flight: done once stored under the current id
+                done.add(ms.settled);
+            }
+        }
         CompletableFuture<Void> all = CompletableFuture.allOf(done.toArray(CompletableFuture[]::new));
         CompletableFuture<Void> reloaded = new CompletableFuture<>();
         all.whenCompleteAsync((v, e) -> {
@@ -531,16 +592,34 @@ final class Rooms {
         return all.thenCombine(reloaded, (a, b) -> null);
     }
 
+    /**
+     * Stores a membership again under the node's current id. The join is sent from the engine thread once
+     * the rules are loaded, with the membership as it is then: a leave or a meta write in between wins.
+     */
     private CompletableFuture<RoomChange> rejoin(LocalRoom r, Session s, RoomMembership ms) {
-        String meta = ms.writtenMeta == null ? ms.meta : ms.writtenMeta;
-        CompletableFuture<RoomChange> f = projection.rules(s.userId()).thenCompose(rules -> store.updateRoom(r.id,
-                new RoomUpdate.Join(s.userId(), new RoomSession(s.id, engine.nodeId(), s.device, meta, ms.joinedAtMillis), rules.blocks(),
-                        Integer.MAX_VALUE), ticker.millis()));
-        engine.whenDone(f, change -> {
-            r.apply(change);
-            publish(change);
-        }, failure -> log("could not store again the membership of session " + s.id + " in room " + r.id, failure));
-        return f;
+        CompletableFuture<RoomChange> result = new CompletableFuture<>();
+        engine.whenDone(projection.rules(s.userId()), rules -> {
+            if (ms.state != RoomMembership.State.JOINED || s.rooms == null || s.rooms.byRoom.get(r.id) != ms) {
+                result.complete(RoomChange.none(r.id, RoomChange.Outcome.UNCHANGED, 0, 0)); // left meanwhile
+                return;
+            }
+            String meta = ms.writtenMeta == null ? ms.meta : ms.writtenMeta;
+            ms.storedNodeId = engine.nodeId();
+            CompletableFuture<RoomChange> f = store.updateRoom(r.id, new RoomUpdate.Join(s.userId(),
+                    new RoomSession(s.id, ms.storedNodeId, s.device, meta, ms.joinedAtMillis), rules.blocks(), Integer.MAX_VALUE), ticker.millis());
+            engine.whenDone(f, change -> {
+                r.apply(change);
+                publish(change);
+                result.complete(change);
+            }, failure -> {
+                log("could not store again the membership of session " + s.id + " in room " + r.id, failure);
+                result.completeExceptionally(failure);
+            });
+        }, failure -> {
+            log("could not load the privacy rules of " + s.userId() + " to store its membership of room " + r.id + " again", failure);
+            result.completeExceptionally(failure);
+        });
+        return result;
     }
 
     // ------------------------------------------------------------------ bus and backend reads

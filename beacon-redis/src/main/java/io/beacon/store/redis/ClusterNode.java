@@ -68,7 +68,11 @@ public final class ClusterNode implements AutoCloseable {
     private boolean renewDue = true;
     private boolean renewing;
     private long lastRenewedAt;
-    private volatile boolean healthy = true;
+    private volatile boolean healthy;
+    /** Since when this node has reached Redis without a break (ticker ms; -1: not now). */
+    private long reachableSince = -1;
+    /** The last recovery did not get everything stored: the next renewal repairs. */
+    private boolean recoveryFailed;
     private long renewals;
     private long seenFailures;
     private long seenLinkLosses;
@@ -153,10 +157,14 @@ public final class ClusterNode implements AutoCloseable {
                 LOG.warn("Redis did not answer the lease renewal of node {}: not ready until it does ({})", id, failure.toString());
             }
             healthy = false;
+            reachableSince = -1;
             return;
         }
-        if (!healthy) {
-            LOG.info("Redis answers node {} again", id);
+        if (reachableSince < 0) {
+            if (renewals > 1) {
+                LOG.info("Redis answers node {} again", id);
+            }
+            reachableSince = at;
         }
         healthy = true;
         if (r.lost()) {
@@ -181,14 +189,17 @@ public final class ClusterNode implements AutoCloseable {
                 recover(Recovery.REBIRTH, at, failures, linkLosses);
             } else if (linkLosses != seenLinkLosses && at - lastResyncAt >= RESYNC_EVERY_MS) {
                 recover(Recovery.RESYNC, at, failures, linkLosses);
-            } else if (failures != seenFailures && at - lastRepairAt >= REPAIR_EVERY_MS) {
+            } else if ((failures != seenFailures || recoveryFailed || engine.unstored() > 0) && at - lastRepairAt >= REPAIR_EVERY_MS) {
                 recover(Recovery.REPAIR, at, failures, seenLinkLosses);
             }
         }
         for (NodeLeases.DeadNode d : r.dead()) {
-            if (!pending.containsKey(d.nodeId())) { // this node's own old ids too: a second cleanup is a no-op
-                // the grace runs from the lease's end, not from this renewal, which may come up to a renewal period later
-                long due = Math.max(at, Math.min(at + graceMillis, d.expiredAtMillis() + graceMillis));
+            if (!pending.containsKey(d.nodeId()) && !abandoned.containsKey(d.nodeId())) {
+                // the grace runs from the lease's end — but not from before this node could reach Redis: after an
+                // outage every node finds every lease expired, and each must get the grace to store itself again
+                // under a new id before anyone removes what its old id holds
+                long due = Math.max(d.expiredAtMillis(), reachableSince) + graceMillis;
+                due = Math.max(at, Math.min(at + graceMillis, due));
                 LOG.info("node {} let its lease expire (last sign of life at {}): its sessions end in {} ms", d.nodeId(),
                         d.lastSignOfLifeMillis(), due - at);
                 pending.put(d.nodeId(), new long[] {due, d.lastSignOfLifeMillis()});
@@ -217,7 +228,7 @@ public final class ClusterNode implements AutoCloseable {
             case REPAIR -> LOG.info("some writes of node {} did not reach Redis: storing them again", id);
         }
         CompletableFuture<Void> subscribed = how == Recovery.REPAIR ? CompletableFuture.completedFuture(null) : bus.resubscribe();
-        CompletableFuture<Void> synced = new CompletableFuture<>();
+        CompletableFuture<Boolean> synced = new CompletableFuture<>();
         subscribed.whenComplete((v, e) -> engineThread.execute(() -> {
             try {
                 bus.republish();
@@ -226,16 +237,24 @@ public final class ClusterNode implements AutoCloseable {
                     case RESYNC -> engine.resync();
                     case REPAIR -> engine.repair();
                 };
-                f.whenComplete((x, failure) -> synced.complete(null));
+                f.whenComplete((x, failure) -> synced.complete(failure == null));
             } catch (RuntimeException failure) {
                 LOG.warn("recovery of node {} failed", id, failure);
-                synced.complete(null);
+                synced.complete(false);
             }
         }));
-        synced.thenRun(() -> {
-            old.forEach(this::cleanUp);
+        synced.thenAccept(ok -> {
+            if (ok) {
+                old.forEach(this::cleanUp); // what it holds is stored under the new id: what is left under the old one ended
+            }
             synchronized (this) {
                 recovering = false;
+                recoveryFailed = !ok;
+                if (!ok) {
+                    // not everything is stored under the new id yet: the old ids wait for a repair that gets it there
+                    old.forEach(abandoned::putIfAbsent);
+                    LOG.warn("node {} could not store everything again; repairing at the next renewal", id);
+                }
             }
         });
     }

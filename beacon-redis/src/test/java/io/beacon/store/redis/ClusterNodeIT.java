@@ -29,152 +29,7 @@ import org.junit.jupiter.api.Test;
  * both, a node that dies without a word (its lease runs out: the other cleans up after the grace), and
  * a Redis that restarts empty (the nodes store their state again).
  */
-class ClusterNodeIT {
-    private static final long TTL = 5_000;
-    private static final long GRACE = 5_000;
-    private static final ClientMessages PARSER = new ClientMessages(ProtocolLimits.DEFAULTS);
-
-    private final FakeTicker ticker = new FakeTicker();
-    private final InMemorySettingsStore settings = new InMemorySettingsStore();
-    private RedisServers.Server redis;
-    private final List<Node> nodes = new ArrayList<>();
-
-    /** One node: an engine on its own thread, its Redis store and bus, its lease. */
-    final class Node implements AutoCloseable {
-        final String id;
-        final ExecutorService thread = Executors.newSingleThreadExecutor();
-        final RedisConnection connection;
-        final RedisBus bus;
-        final PresenceEngine engine;
-        final ClusterNode cluster;
-
-        Node(String id) {
-            this.id = id;
-            connection = RedisConnection.connect(RedisConnection.Options.standalone(redis.uri()).withCommandTimeout(Duration.ofMillis(500)));
-            bus = new RedisBus(connection);
-            engine = new PresenceEngine(EngineOptions.builder().nodeId(id).offlineGraceMs(GRACE).build(), ticker, thread,
-                    new RedisPresenceStore(connection), settings, bus, Projection.PUBLIC);
-            cluster = new ClusterNode(engine, thread, connection, new NodeLeases(connection, TTL), bus, ticker, TTL, GRACE);
-        }
-
-        <T> T call(Supplier<T> work) {
-            try {
-                return thread.submit(work::get).get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
-
-        void run(Runnable work) {
-            call(() -> {
-                work.run();
-                return null;
-            });
-        }
-
-        RecordingConnection connect(String user, List<String> rooms) {
-            return connect(user, "web", rooms);
-        }
-
-        RecordingConnection connect(String user, String device, List<String> rooms) {
-            RecordingConnection c = new RecordingConnection();
-            run(() -> {
-                c.touch(ticker.nanos());
-                engine.connectionOpened(c);
-                engine.hello(c, user, null, rooms,
-                        (ClientMessage.Hello) PARSER.parse("{\"type\":\"hello\",\"token\":\"t\",\"device\":\"" + device + "\"}"));
-            });
-            return c;
-        }
-
-        void send(RecordingConnection c, String json) {
-            run(() -> {
-                c.touch(ticker.nanos());
-                engine.message(c, PARSER.parse(json));
-            });
-        }
-
-        /** What a connection received, read on the engine thread. */
-        List<JsonNode> received(RecordingConnection c, String type) {
-            return call(() -> c.ofType(type));
-        }
-
-        /** Everything queued on the engine thread has run, and the clock has moved for the wheel. */
-        void tick() {
-            try {
-                cluster.tick().get(5, TimeUnit.SECONDS); // as if the step took long enough for Redis to answer
-            } catch (Exception e) {
-                // a renewal that fails (Redis down) is what some tests want
-            }
-            run(engine::tick);
-        }
-
-        /** Dies without a word: no lease renewal, no cleanup, connections gone. */
-        void kill() {
-            thread.shutdownNow();
-            bus.close();
-            connection.close();
-        }
-
-        @Override
-        public void close() {
-            thread.shutdownNow();
-            bus.close();
-            connection.close();
-        }
-    }
-
-    @BeforeEach
-    void start() {
-        redis = RedisServers.start();
-    }
-
-    @AfterEach
-    void stop() {
-        for (Node n : nodes) {
-            try {
-                n.close();
-            } catch (RuntimeException ignored) {
-                // already killed
-            }
-        }
-        redis.close();
-    }
-
-    private Node node(String id) {
-        Node n = new Node(id);
-        nodes.add(n);
-        n.tick();
-        return n;
-    }
-
-    private static String lastStatus(List<JsonNode> presences, String user) {
-        String status = null;
-        for (JsonNode p : presences) {
-            if (p.path("user_id").asText().equals(user)) {
-                status = p.path("status").asText();
-            }
-        }
-        return status;
-    }
-
-    private void await(String what, Supplier<Boolean> condition) {
-        Awaitility.await(what).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(condition::get);
-    }
-
-    /** Moves the clock in steps, ticking every live node, as the server's periodic task does. */
-    private void advance(Duration d, Node... live) {
-        long left = d.toMillis();
-        while (left > 0) {
-            long step = Math.min(250, left);
-            ticker.advanceMillis(step);
-            for (Node n : live) {
-                n.tick();
-            }
-            left -= step;
-        }
-    }
-
+class ClusterNodeIT extends ClusterHarness {
     @Test
     void presenceCrossesNodesAndAUserOnBothIsOneUser() {
         Node a = node("node-a");
@@ -284,53 +139,6 @@ class ClusterNodeIT {
 
     // ------------------------------------------------------------------ what Redis may miss, and how the nodes recover
 
-    /** A user's presence as stored in Redis, read through a node (not a watcher's view). */
-    private static String stored(Node n, String user) {
-        return n.call(() -> n.engine.read(null, List.of(user)).join().get(0).status().wire());
-    }
-
-    private static int roomCount(Node n, String room) {
-        return n.call(() -> n.engine.roomMembers(room, null, 0, 10).join().count());
-    }
-
-    /** Alice on node a, bob on node b. */
-    private record Watching(Node a, Node b, RecordingConnection alice, RecordingConnection bob) {
-    }
-
-    /** Alice on node a watches bob on node b (both in room doc:1 if {@code inRoom}); returns once she sees him online (and in it). */
-    private Watching aliceWatchesBob(boolean inRoom) {
-        Node a = node("node-a");
-        Node b = node("node-b");
-        RecordingConnection alice = a.connect("alice", List.of("*"));
-        a.send(alice, "{\"type\":\"subscribe\",\"id\":1,\"user_ids\":[\"bob\"]}");
-        await("alice's snapshot", () -> !a.received(alice, "presence_snapshot").isEmpty());
-        if (inRoom) {
-            a.send(alice, "{\"type\":\"join\",\"id\":2,\"room\":\"doc:1\"}");
-            await("alice in the room", () -> !a.received(alice, "room_snapshot").isEmpty());
-        }
-        RecordingConnection bob = b.connect("bob", List.of("*"));
-        if (inRoom) {
-            b.send(bob, "{\"type\":\"join\",\"id\":3,\"room\":\"doc:1\"}");
-        }
-        await("bob online", () -> "online".equals(lastStatus(a.received(alice, "presence"), "bob")));
-        if (inRoom) {
-            await("bob in the room", () -> roomCount(a, "doc:1") == 2);
-        }
-        return new Watching(a, b, alice, bob);
-    }
-
-    /** Ticks the nodes until they are all healthy again after Redis came back. */
-    private void awaitHealthy(Node... live) {
-        await("every node ready again", () -> {
-            advance(Duration.ofMillis(250), live);
-            for (Node n : live) {
-                if (!n.cluster.healthy()) {
-                    return false;
-                }
-            }
-            return true;
-        });
-    }
 
     @Test
     void aRedisThatRestartsEmptyBetweenTwoRenewalsIsNoticedByTheLostLeases() {
@@ -373,12 +181,7 @@ class ClusterNodeIT {
             return redis.cli("get", "beacon:{bob}:user").contains("node-b.1") && redis.cli("hkeys", "beacon:{doc:1}:members").contains("bob")
                     && redis.cli("hget", "beacon:{doc:1}:members", "bob").contains("node-b.1");
         });
-        for (int i = 0; i < (GRACE + 2_000) / 250; i++) {
-            ticker.advanceMillis(250);
-            b.run(() -> bob.touch(ticker.nanos()));
-            a.tick();
-            b.tick();
-        }
+        advanceConnected(Duration.ofMillis(GRACE + 2_000), a, alice, b, bob);
         await("node a cleaned up the old node b", () -> !redis.cli("hexists", NodeLeases.LEASES, "node-b").strip().equals("1"));
         assertThat(b.cluster.nodeId()).isEqualTo("node-b.1");
         assertThat(b.call(() -> bob.closeCode)).as("bob still connected to node b").isNull();
@@ -422,19 +225,9 @@ class ClusterNodeIT {
 
         redis.cli("save"); // Redis persists, or the nodes were cut off from it: every lease is found expired
         redis.kill();
-        for (int i = 0; i < (TTL + 1_000) / 250; i++) {
-            ticker.advanceMillis(250);
-            b.run(() -> bob.touch(ticker.nanos()));
-            a.tick();
-            b.tick();
-        }
+        advanceConnected(Duration.ofMillis(TTL + 1_000), a, alice, b, bob);
         redis.restart();
-        for (int i = 0; i < (GRACE + 3_000) / 250; i++) {
-            ticker.advanceMillis(250);
-            b.run(() -> bob.touch(ticker.nanos()));
-            a.tick();
-            b.tick();
-        }
+        advanceConnected(Duration.ofMillis(GRACE + 3_000), a, alice, b, bob);
         await("the old ids cleaned up", () -> redis.cli("hkeys", NodeLeases.LEASES).lines().map(String::strip).sorted().toList()
                 .equals(List.of("node-a.1", "node-b.1")));
         assertThat(b.call(() -> bob.closeCode)).as("bob still connected to node b").isNull();
@@ -579,16 +372,5 @@ class ClusterNodeIT {
         awaitHealthy(a, b);
         advance(Duration.ofMillis(2_000), a, b);
         await("invisible alice, seen by others", () -> "offline".equals(stored(a, "alice")));
-    }
-
-    /** JSON helper for the tests. */
-    static final class WsJson {
-        static JsonNode tree(String json) {
-            try {
-                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }
