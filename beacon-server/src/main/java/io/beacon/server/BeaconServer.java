@@ -14,6 +14,8 @@ import io.beacon.presence.PresenceStore;
 import io.beacon.privacy.PrivacyProjection;
 import io.beacon.protocol.ClientMessages;
 import io.beacon.protocol.ProtocolLimits;
+import io.beacon.rest.AdminStats;
+import io.beacon.rest.DevTokens;
 import io.beacon.rest.RestApi;
 import io.beacon.rest.UsersApi;
 import io.beacon.store.redis.ClusterNode;
@@ -27,6 +29,7 @@ import io.beacon.time.Ticker;
 import io.beacon.transport.Gateway;
 import io.beacon.transport.HttpInitializer;
 import io.beacon.transport.HttpRouter;
+import io.beacon.transport.WebAssets;
 import io.beacon.transport.sse.SseTransport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -155,8 +158,11 @@ public final class BeaconServer implements AutoCloseable {
         RestApi rest = new RestApi(engine, parser, apiKey, metrics, this::isReady, config.maxIdsPerCall());
         UsersApi users = new UsersApi(settingsStore, engine, engineLoop, parser, config.defaultVisibility(), config.maxIdsPerCall(),
                 ticker::millis);
+        AdminStats adminStats = new AdminStats(engine.stats(), metrics, engine::nodeId, cluster != null, this::isReady, ticker::millis);
+        DevTokens devTokens = DevTokens.create(config.devMode(), config.httpHost(), jwtSecret, ticker::millis);
+        WebAssets assets = WebAssets.fromClasspath();
         HttpInitializer initializer = new HttpInitializer(
-                () -> new HttpRouter(gateway, sse, rest, users, metrics, config.maxFrameBytes(), rate, burst),
+                () -> new HttpRouter(gateway, sse, rest, users, adminStats, devTokens, assets, metrics, config.maxFrameBytes(), rate, burst),
                 config.maxFrameBytes(), config.maxConnections(), config.helloTimeoutMs());
 
         nativeTransport = Epoll.isAvailable();
@@ -304,6 +310,7 @@ public final class BeaconServer implements AutoCloseable {
         if (config.apiKey().isEmpty()) {
             System.out.println("  REST API key:  " + server.apiKey() + "   (from " + config.dataDir().resolve(DevSecrets.API_KEY_FILE) + ")");
         }
+        System.out.println("  demo page:     " + base + "/   ops page: " + base + "/admin");
         System.out.println("  health:        " + base + "/healthz   metrics: " + base + "/metrics");
         if (config.clustered()) {
             System.out.println("  cluster mode:  node " + server.nodeId() + " on Redis " + config.redisUrl().orElseThrow()

@@ -3,44 +3,46 @@ package io.beacon.transport;
 import io.beacon.error.BeaconError;
 import io.beacon.error.ErrorCode;
 import io.beacon.metrics.BeaconMetrics;
+import io.beacon.rest.AdminStats;
+import io.beacon.rest.DevTokens;
 import io.beacon.rest.RestApi;
 import io.beacon.transport.sse.SseTransport;
 import io.beacon.transport.ws.WebSocketHandler;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Routes each HTTP request of a connection: the WebSocket upgrade, the SSE stream and commands, the
- * REST API and the ops endpoints. After a WebSocket upgrade it leaves the pipeline.
+ * REST API, the ops endpoints, dev tokens and the static web pages. After a WebSocket upgrade it
+ * leaves the pipeline.
  */
 public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpRequest> {
-    private static final byte[] INDEX = loadIndex();
-
     private final Gateway gateway;
     private final SseTransport sse;
     private final RestApi rest;
     private final io.beacon.rest.UsersApi users;
+    private final AdminStats adminStats;
+    private final DevTokens devTokens;
+    private final WebAssets assets;
     private final BeaconMetrics metrics;
     private final WebSocketDecoderConfig wsConfig;
     private final int maxFrameBytes;
     private final int messagesPerSecond;
     private final int burst;
 
-    public HttpRouter(Gateway gateway, SseTransport sse, RestApi rest, io.beacon.rest.UsersApi users, BeaconMetrics metrics,
-                      int maxFrameBytes, int messagesPerSecond, int burst) {
+    public HttpRouter(Gateway gateway, SseTransport sse, RestApi rest, io.beacon.rest.UsersApi users, AdminStats adminStats,
+                      DevTokens devTokens, WebAssets assets, BeaconMetrics metrics, int maxFrameBytes, int messagesPerSecond, int burst) {
         this.users = users;
+        this.adminStats = adminStats;
+        this.devTokens = devTokens;
+        this.assets = assets;
         this.gateway = gateway;
         this.sse = sse;
         this.rest = rest;
@@ -100,14 +102,29 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                     rest.query(ctx, req);
                 }
             }
-            case "/", "/index.html" -> {
-                if (expect(ctx, req, HttpMethod.GET)) {
-                    HttpResponses.send(ctx, req, HttpResponseStatus.OK, "text/html; charset=utf-8", Unpooled.wrappedBuffer(INDEX));
+            case "/v1/admin/stats" -> {
+                if (expect(ctx, req, HttpMethod.GET) && rest.authorized(ctx, req)) {
+                    adminStats.handle(ctx, req);
                 }
             }
+            case "/v1/dev/info" -> {
+                if (expect(ctx, req, HttpMethod.GET)) {
+                    devTokens.info(ctx, req);
+                }
+            }
+            case "/v1/dev/token" -> {
+                if (expect(ctx, req, HttpMethod.POST)) {
+                    devTokens.mint(ctx, req);
+                }
+            }
+            case "/", "/index.html" -> assets.serve(ctx, req, "index.html", false);
+            case "/admin", "/admin/" -> assets.serve(ctx, req, "admin.html", true);
             default -> {
                 String raw = rawPath(req); // ids arrive percent-encoded: split first, decode each segment once
-                if (raw.startsWith("/v1/users/")) {
+                String asset = assetName(raw);
+                if (asset != null) {
+                    assets.serve(ctx, req, asset, asset.startsWith("admin/"));
+                } else if (raw.startsWith("/v1/users/")) {
                     String rest2 = raw.substring("/v1/users/".length());
                     int slash = rest2.indexOf('/');
                     if (slash <= 0 || rest2.indexOf('/', slash + 1) >= 0) {
@@ -132,6 +149,23 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
                 }
             }
         }
+    }
+
+    /** The directories of static files: {@code /sdk/…}, {@code /demo/…}, {@code /admin/…}. */
+    private static final String[] ASSET_DIRS = {"/sdk/", "/demo/", "/admin/"};
+
+    /**
+     * The asset a raw (not decoded) path names, relative to the assets' root, or {@code null} when the
+     * path is not under an asset directory. The name is not checked here: {@link WebAssets} refuses
+     * anything that is not a plain file name.
+     */
+    static String assetName(String raw) {
+        for (String dir : ASSET_DIRS) {
+            if (raw.startsWith(dir)) {
+                return raw.substring(1);
+            }
+        }
+        return raw.equals("/favicon.ico") ? "favicon.ico" : null;
     }
 
     /** The request path before percent-decoding (ids may hold {@code /}, {@code +} and {@code %} encoded). */
@@ -183,16 +217,5 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
-    }
-
-    private static byte[] loadIndex() {
-        try (InputStream in = HttpRouter.class.getResourceAsStream("/web/index.html")) {
-            if (in != null) {
-                return in.readAllBytes();
-            }
-        } catch (IOException e) {
-            // fall through to the built-in page
-        }
-        return "<!doctype html><title>Beacon</title><h1>Beacon</h1>".getBytes(StandardCharsets.UTF_8);
     }
 }

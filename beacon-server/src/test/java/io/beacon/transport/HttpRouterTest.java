@@ -42,6 +42,8 @@ class HttpRouterTest {
                     new RestApi(engine, parser, "router-test-api-key", metrics, () -> true, 10_000),
                     new io.beacon.rest.UsersApi(new InMemorySettingsStore(), engine, Runnable::run, parser,
                             io.beacon.settings.Visibility.CONTACTS, 10_000, ticker::millis),
+                    new io.beacon.rest.AdminStats(engine.stats(), metrics, engine::nodeId, false, () -> true, ticker::millis),
+                    io.beacon.rest.DevTokens.create(true, "127.0.0.1", SECRET, ticker::millis), WebAssets.fromClasspath(),
                     metrics, 65536, 50, 100));
 
     @AfterEach
@@ -61,7 +63,8 @@ class HttpRouterTest {
         return res;
     }
 
-    private static String body(FullHttpResponse res) {
+    /** The body as text; releases the response. */
+    static String body(FullHttpResponse res) {
         try {
             return res.content().toString(StandardCharsets.UTF_8);
         } finally {
@@ -127,5 +130,81 @@ class HttpRouterTest {
         } finally {
             limited.finishAndReleaseAll();
         }
+    }
+
+    @Test
+    void webPagesAreRoutedToTheirFiles() {
+        FullHttpResponse admin = request(HttpMethod.GET, "/admin", null, null);
+        assertThat(admin.status().code()).isEqualTo(200);
+        assertThat(admin.headers().get("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(admin.headers().get("Content-Security-Policy")).isNotNull();
+        assertThat(body(admin)).contains("/admin/admin.js");
+        assertThat(body(request(HttpMethod.GET, "/admin/", null, null))).contains("/admin/admin.js");
+        FullHttpResponse js = request(HttpMethod.GET, "/admin/admin.js?v=1", null, null);
+        assertThat(js.headers().get("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
+        js.release();
+        FullHttpResponse index = request(HttpMethod.GET, "/", null, null);
+        assertThat(index.status().code()).isEqualTo(200);
+        assertThat(index.headers().get("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        index.release();
+        FullHttpResponse head = request(HttpMethod.HEAD, "/index.html", null, null);
+        assertThat(head.status().code()).isEqualTo(200);
+        assertThat(head.content().readableBytes()).isZero();
+        head.release();
+    }
+
+    @Test
+    void traversalAndMissingFilesAre404() {
+        for (String uri : new String[] {"/admin/../admin.html", "/admin/%2e%2e/admin.html", "/admin/%2E%2E%2Fadmin.html",
+                "/sdk/..%2f..%2flogback.xml", "/demo/..\\admin.html", "/admin/.%2e/logback.xml", "/sdk/", "/sdk/nothing.js",
+                "/demo/nothing.css", "/admin/admin.js/", "/admin.html", "/logback.xml", "/web/admin.html"}) {
+            FullHttpResponse res = request(HttpMethod.GET, uri, null, null);
+            assertThat(res.status().code()).as(uri).isEqualTo(404);
+            assertThat(body(res)).as(uri).startsWith("{\"code\":\"not_found\"");
+        }
+    }
+
+    @Test
+    void assetDirectories() {
+        assertThat(HttpRouter.assetName("/sdk/beacon.js")).isEqualTo("sdk/beacon.js");
+        assertThat(HttpRouter.assetName("/demo/app.css")).isEqualTo("demo/app.css");
+        assertThat(HttpRouter.assetName("/admin/admin.js")).isEqualTo("admin/admin.js");
+        assertThat(HttpRouter.assetName("/favicon.ico")).isEqualTo("favicon.ico");
+        assertThat(HttpRouter.assetName("/v1/presence/bob")).isNull();
+        assertThat(HttpRouter.assetName("/sdkx/beacon.js")).isNull();
+    }
+
+    @Test
+    void adminStatsNeedTheApiKey() throws Exception {
+        FullHttpResponse none = request(HttpMethod.GET, "/v1/admin/stats", null, null);
+        assertThat(none.status().code()).isEqualTo(401);
+        none.release();
+        FullHttpResponse ok = request(HttpMethod.GET, "/v1/admin/stats", null, "router-test-api-key");
+        assertThat(ok.status().code()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode stats = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body(ok));
+        for (String field : new String[] {"connections", "sessions", "online_users", "watched_users", "rooms", "room_members",
+                "messages_in_total", "messages_out_total", "presence_changes_total", "presence_deliveries_total",
+                "room_messages_total", "signals_total", "errors_total", "uptime_ms", "server_time"}) {
+            assertThat(stats.get(field)).as(field).isNotNull();
+            assertThat(stats.get(field).isNumber()).as(field).isTrue();
+        }
+        assertThat(stats.get("server_time").asLong()).isEqualTo(ticker.millis());
+        assertThat(stats.get("node_id").asText()).isEqualTo(engine.nodeId());
+        assertThat(stats.get("cluster").asBoolean()).isFalse();
+        assertThat(stats.get("ready").asBoolean()).isTrue();
+        FullHttpResponse post = request(HttpMethod.POST, "/v1/admin/stats", null, "router-test-api-key");
+        assertThat(post.status().code()).isEqualTo(400);
+        post.release();
+    }
+
+    @Test
+    void devEndpointsAnswerAnEmbeddedChannelThatIsNoLoopbackPeer() {
+        assertThat(body(request(HttpMethod.GET, "/v1/dev/info", null, null))).startsWith("{\"dev\":false");
+        FullHttpResponse mint = request(HttpMethod.POST, "/v1/dev/token", "{\"user_id\":\"alice\"}", null);
+        assertThat(mint.status().code()).isEqualTo(404);
+        assertThat(body(mint)).contains("loopback");
+        FullHttpResponse get = request(HttpMethod.GET, "/v1/dev/token", null, null);
+        assertThat(get.status().code()).isEqualTo(400);
+        get.release();
     }
 }
