@@ -350,11 +350,12 @@ function badge(el, text, kind, title) {
 }
 
 function kv(dl, rows) {
-  dl.replaceChildren(...rows.map(([k, v]) => {
+  dl.replaceChildren(...rows.map(([k, v, mono]) => {
     const div = document.createElement('div');
     const dt = document.createElement('dt');
     dt.textContent = k;
     const dd = document.createElement('dd');
+    if (mono) dd.className = 'mono';
     dd.textContent = v;
     dd.title = v;
     div.append(dt, dd);
@@ -407,7 +408,7 @@ function render() {
     ['Errors sent', count(s.errors_total)],
   ]);
   kv($('node'), [
-    ['Node id', s.node_id],
+    ['Node id', s.node_id, true],
     ['Mode', s.cluster ? 'cluster (Redis)' : 'single node'],
     ['Uptime', duration(s.uptime_ms)],
     ['Server time', new Date(s.server_time).toLocaleString()],
