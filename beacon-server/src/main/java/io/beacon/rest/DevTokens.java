@@ -113,8 +113,8 @@ public final class DevTokens {
         return host.indexOf(':') >= 0 ? loopbackHost(host) : LOOPBACK_V4.matcher(host).matches();
     }
 
-    /** Why this request may not mint, or {@code null} when it may. */
-    private String refusal(ChannelHandlerContext ctx, FullHttpRequest req) {
+    /** Why this request may not mint (nor use the other dev endpoints), or {@code null} when it may. */
+    String refusal(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (refusal != null) {
             return refusal;
         }

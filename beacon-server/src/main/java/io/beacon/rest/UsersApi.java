@@ -208,7 +208,8 @@ public final class UsersApi {
         }
     }
 
-    private static byte[] idsJson(String userId, Set<String> ids) {
+    /** {@code {"user_id", "user_ids"}} with the ids sorted: the answer about a user's contacts or blocks. */
+    static byte[] idsJson(String userId, Set<String> ids) {
         return json(g -> {
             g.writeStartObject();
             g.writeStringField("user_id", userId);

@@ -15,6 +15,7 @@ import io.beacon.privacy.PrivacyProjection;
 import io.beacon.protocol.ClientMessages;
 import io.beacon.protocol.ProtocolLimits;
 import io.beacon.rest.AdminStats;
+import io.beacon.rest.DevContacts;
 import io.beacon.rest.DevTokens;
 import io.beacon.rest.RestApi;
 import io.beacon.rest.UsersApi;
@@ -160,9 +161,10 @@ public final class BeaconServer implements AutoCloseable {
                 ticker::millis);
         AdminStats adminStats = new AdminStats(engine.stats(), metrics, engine::nodeId, cluster != null, this::isReady, ticker::millis);
         DevTokens devTokens = DevTokens.create(config.devMode(), config.httpHost(), jwtSecret, ticker::millis);
+        DevContacts devContacts = new DevContacts(devTokens, verifier, settingsStore, engine, engineLoop, parser);
         WebAssets assets = WebAssets.fromClasspath();
         HttpInitializer initializer = new HttpInitializer(
-                () -> new HttpRouter(gateway, sse, rest, users, adminStats, devTokens, assets, metrics, config.maxFrameBytes(), rate, burst),
+                () -> new HttpRouter(gateway, sse, rest, users, adminStats, devTokens, devContacts, assets, metrics, config.maxFrameBytes(), rate, burst),
                 config.maxFrameBytes(), config.maxConnections(), config.helloTimeoutMs());
 
         nativeTransport = Epoll.isAvailable();

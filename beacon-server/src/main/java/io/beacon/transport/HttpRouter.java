@@ -4,6 +4,7 @@ import io.beacon.error.BeaconError;
 import io.beacon.error.ErrorCode;
 import io.beacon.metrics.BeaconMetrics;
 import io.beacon.rest.AdminStats;
+import io.beacon.rest.DevContacts;
 import io.beacon.rest.DevTokens;
 import io.beacon.rest.RestApi;
 import io.beacon.transport.sse.SseTransport;
@@ -30,6 +31,7 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final io.beacon.rest.UsersApi users;
     private final AdminStats adminStats;
     private final DevTokens devTokens;
+    private final DevContacts devContacts;
     private final WebAssets assets;
     private final BeaconMetrics metrics;
     private final WebSocketDecoderConfig wsConfig;
@@ -38,10 +40,12 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
     private final int burst;
 
     public HttpRouter(Gateway gateway, SseTransport sse, RestApi rest, io.beacon.rest.UsersApi users, AdminStats adminStats,
-                      DevTokens devTokens, WebAssets assets, BeaconMetrics metrics, int maxFrameBytes, int messagesPerSecond, int burst) {
+                      DevTokens devTokens, DevContacts devContacts, WebAssets assets, BeaconMetrics metrics, int maxFrameBytes,
+                      int messagesPerSecond, int burst) {
         this.users = users;
         this.adminStats = adminStats;
         this.devTokens = devTokens;
+        this.devContacts = devContacts;
         this.assets = assets;
         this.gateway = gateway;
         this.sse = sse;
@@ -115,6 +119,11 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
             case "/v1/dev/token" -> {
                 if (expect(ctx, req, HttpMethod.POST)) {
                     devTokens.mint(ctx, req);
+                }
+            }
+            case "/v1/dev/contacts" -> {
+                if (expect(ctx, req, HttpMethod.POST)) {
+                    devContacts.handle(ctx, req);
                 }
             }
             case "/", "/index.html" -> assets.serve(ctx, req, "index.html", false);

@@ -7,16 +7,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.beacon.auth.Principal;
 import io.beacon.auth.TokenVerifier;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,13 +23,7 @@ class DevTokensTest {
     private static final String SECRET = "dev-tokens-test-secret-0123456789-0123456789";
     private static final long NOW = 1_795_000_000_000L;
 
-    private SocketAddress remote = new InetSocketAddress("127.0.0.1", 50_000);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ChannelInboundHandlerAdapter()) {
-        @Override
-        protected SocketAddress remoteAddress0() {
-            return remote;
-        }
-    };
+    private final PeerChannel channel = new PeerChannel();
 
     @AfterEach
     void close() {
@@ -46,11 +36,10 @@ class DevTokensTest {
         if (host != null) {
             req.headers().set("Host", host);
         }
-        ChannelHandlerContext ctx = channel.pipeline().firstContext();
-        if (method.equals(HttpMethod.GET)) {
-            tokens.info(ctx, req);
+                if (method.equals(HttpMethod.GET)) {
+            tokens.info(channel.ctx(), req);
         } else {
-            tokens.mint(ctx, req);
+            tokens.mint(channel.ctx(), req);
         }
         req.release();
         FullHttpResponse res = channel.readOutbound();
@@ -160,7 +149,7 @@ class DevTokensTest {
         assertThat(info.get("dev").asBoolean()).isFalse();
         assertThat(info.get("reason").asText()).contains("loopback");
 
-        remote = new InetSocketAddress("192.0.2.7", 40_000);
+        channel.peer = new InetSocketAddress("192.0.2.7", 40_000);
         FullHttpResponse far = mint(dev(), "{\"user_id\":\"alice\"}");
         assertThat(far.status().code()).isEqualTo(404);
         assertThat(json(far).get("message").asText()).contains("did not come from a loopback address");

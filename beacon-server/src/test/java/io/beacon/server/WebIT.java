@@ -173,6 +173,58 @@ class WebIT {
         assertThat(error.get("message").asText()).contains("only minted in dev mode (no jwt_secret) on a loopback address");
     }
 
+    /** A dev token for {@code user}, minted over HTTP. */
+    private String devToken(String user) throws Exception {
+        HttpResponse<String> res = send("POST", "/v1/dev/token", null, "{\"user_id\":\"" + user + "\",\"rooms\":[\"doc:*\",\"chat:*\"]}");
+        assertThat(res.statusCode()).isEqualTo(200);
+        return WsClient.JSON.readTree(res.body()).get("token").asText();
+    }
+
+    @Test
+    void devContactsAreMutualAndReachLiveSubscribersAtOnce() throws Exception {
+        f = new ServerFixture(b -> b.jwtSecret(null).defaultVisibility(io.beacon.settings.Visibility.CONTACTS));
+        String aliceToken = devToken("alice");
+        WsClient alice = WsClient.hello(f.port(), aliceToken, "web");
+        WsClient bob = WsClient.hello(f.port(), devToken("bob"), "mobile");
+        alice.send("{\"type\":\"subscribe\",\"id\":1,\"user_ids\":[\"bob\"]}");
+        assertThat(alice.next("presence_snapshot").get("presences").get(0).get("version").asLong()).as("hidden by default").isZero();
+        bob.send("{\"type\":\"subscribe\",\"id\":1,\"user_ids\":[\"alice\"]}");
+        bob.next("presence_snapshot");
+
+        HttpResponse<String> added = send("POST", "/v1/dev/contacts", aliceToken, "{\"add\":[\"bob\"]}", "Content-Type", "application/json");
+        assertThat(added.statusCode()).isEqualTo(200);
+        assertThat(added.body()).isEqualTo("{\"user_id\":\"alice\",\"user_ids\":[\"bob\"]}");
+        JsonNode bobSeen = alice.next("presence");
+        assertThat(bobSeen.get("status").asText()).isEqualTo("online");
+        assertThat(bobSeen.get("devices").get(0).get("device").asText()).isEqualTo("mobile");
+        assertThat(bob.next("presence").get("status").asText()).as("both ways").isEqualTo("online");
+
+        HttpResponse<String> removed = send("POST", "/v1/dev/contacts", aliceToken, "{\"remove\":[\"bob\"]}");
+        assertThat(removed.body()).isEqualTo("{\"user_id\":\"alice\",\"user_ids\":[]}");
+        JsonNode lost = alice.next("presence");
+        assertThat(lost.get("status").asText()).isEqualTo("offline");
+        assertThat(lost.has("devices")).isFalse();
+        assertThat(bob.next("presence").get("status").asText()).isEqualTo("offline");
+
+        assertThat(send("POST", "/v1/dev/contacts", null, "{\"add\":[\"bob\"]}").statusCode()).as("no token").isEqualTo(401);
+        assertThat(send("POST", "/v1/dev/contacts", ServerFixture.API_KEY, "{\"add\":[\"bob\"]}").statusCode())
+                .as("the API key is not a client token").isEqualTo(401);
+        assertThat(send("GET", "/v1/dev/contacts", aliceToken, null).statusCode()).isEqualTo(400);
+        String rebound = rawRequest("POST /v1/dev/contacts HTTP/1.1\r\nHost: evil.example:" + f.port()
+                + "\r\nAuthorization: Bearer " + aliceToken + "\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{\"add\":[\"bob\"]}");
+        assertThat(rebound).startsWith("HTTP/1.1 404");
+        alice.close();
+        bob.close();
+    }
+
+    @Test
+    void noDevContactsWhenAJwtSecretIsConfigured() throws Exception {
+        f = new ServerFixture();
+        HttpResponse<String> res = send("POST", "/v1/dev/contacts", f.token("alice"), "{\"add\":[\"bob\"]}");
+        assertThat(res.statusCode()).isEqualTo(404);
+        assertThat(res.body()).contains("jwt_secret");
+    }
+
     /** One request written as is (no client-side normalisation of the path or the Host). */
     private String rawRequest(String request) throws Exception {
         try (Socket s = new Socket("127.0.0.1", f.port())) {

@@ -43,7 +43,10 @@ class HttpRouterTest {
                     new io.beacon.rest.UsersApi(new InMemorySettingsStore(), engine, Runnable::run, parser,
                             io.beacon.settings.Visibility.CONTACTS, 10_000, ticker::millis),
                     new io.beacon.rest.AdminStats(engine.stats(), metrics, engine::nodeId, false, () -> true, ticker::millis),
-                    io.beacon.rest.DevTokens.create(true, "127.0.0.1", SECRET, ticker::millis), WebAssets.fromClasspath(),
+                    io.beacon.rest.DevTokens.create(true, "127.0.0.1", SECRET, ticker::millis),
+                    new io.beacon.rest.DevContacts(io.beacon.rest.DevTokens.create(true, "127.0.0.1", SECRET, ticker::millis),
+                            new TokenVerifier(SECRET, ticker::millis), new InMemorySettingsStore(), engine, Runnable::run, parser),
+                    WebAssets.fromClasspath(),
                     metrics, 65536, 50, 100));
 
     @AfterEach
@@ -206,5 +209,11 @@ class HttpRouterTest {
         FullHttpResponse get = request(HttpMethod.GET, "/v1/dev/token", null, null);
         assertThat(get.status().code()).isEqualTo(400);
         get.release();
+        FullHttpResponse contacts = request(HttpMethod.POST, "/v1/dev/contacts", "{\"add\":[\"bob\"]}", "any-token");
+        assertThat(contacts.status().code()).isEqualTo(404);
+        assertThat(body(contacts)).contains("loopback");
+        FullHttpResponse contactsGet = request(HttpMethod.GET, "/v1/dev/contacts", null, null);
+        assertThat(contactsGet.status().code()).isEqualTo(400);
+        contactsGet.release();
     }
 }
