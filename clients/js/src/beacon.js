@@ -95,12 +95,26 @@ class WorkerLink {
     this.port = worker.port;
     this.port.onmessage = (e) => this._message(e.data);
     this.port.start();
-    // held while this page lives: the worker notices a closed or crashed tab when it can take the lock
+    // held while this page lives: the worker notices a closed or crashed tab when it can take the lock.
+    // The tab must hold it before the worker hears of it: asked for at the same time, the worker may be
+    // granted it first (the two requests travel apart) and take a new tab for a closed one.
     this.lock = `beacon-tab-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-    if (globalThis.navigator?.locks) {
-      navigator.locks.request(this.lock, () => new Promise((release) => { this.releaseLock = release; }));
-    }
-    this.attached = this._post({ op: 'attach', options: coreOptions(options), lock: this.lock });
+    const locks = globalThis.navigator?.locks;
+    const held = locks
+      ? new Promise((granted) => {
+        locks.request(this.lock, () => new Promise((release) => {
+          this.releaseLock = release;
+          granted(this.lock);
+          if (this.closed) {
+            release(); // closed while waiting for it
+          }
+        })).catch(() => granted(null)); // no lock (refused, or an opaque origin): attach without one
+      })
+      : Promise.resolve(null);
+    this.attached = held.then((lock) => (this.closed
+      ? Promise.reject(new BeaconError('closed', 'closed by the client'))
+      : this._post({ op: 'attach', options: coreOptions(options), lock })));
+    this.attached.catch(() => {}); // a failed attach is told to each call
     this.onPageHide = () => this.close();
     globalThis.addEventListener?.('pagehide', this.onPageHide);
   }
@@ -135,6 +149,7 @@ class WorkerLink {
   }
 
   close() {
+    this.closed = true;
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
     try {
       this.port.postMessage({ op: 'detach' });
@@ -153,13 +168,27 @@ class WorkerLink {
 }
 
 /**
+ * The page's timers, clock and event targets for an {@link IdleDetector}. The timers are wrapped: a
+ * browser's setTimeout called as a method of another object throws "Illegal invocation".
+ */
+function pageEnv() {
+  return {
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (t) => clearTimeout(t),
+    now: () => Date.now(),
+    document: globalThis.document,
+    window: globalThis,
+  };
+}
+
+/**
  * Watches input and page visibility: active on input or when the page shows, idle after
  * {@code afterMs} without input, or {@code hiddenAfterMs} after the page is hidden. Reports a change
  * at once, and "still active" at most every {@code refreshMs} while input goes on (cheap: one timestamp
  * per input event, one timer).
  */
 export class IdleDetector {
-  constructor(options, report, env = { setTimeout, clearTimeout, now: () => Date.now(), document: globalThis.document, window: globalThis }) {
+  constructor(options, report, env = pageEnv()) {
     this.afterMs = options.afterMs;
     this.hiddenAfterMs = options.hiddenAfterMs;
     this.refreshMs = options.refreshMs ?? 30_000;
@@ -435,12 +464,17 @@ export class Beacon extends Emitter {
     }
     this.link = openLink(this.options, (event, data) => this._event(event, data));
     const welcome = await this._call('connect', []);
-    // a tab that joins a shared connection learns what is known already
+    // a tab that joins a shared connection learns what is known already — also its state, for which
+    // no event comes when the connection was open before this tab attached
     const snap = await this._call('snapshot', []);
     for (const p of snap.presence) {
       this.presence.set(p.user_id, p);
     }
     this._welcome(welcome);
+    if (snap.state && snap.state !== this.state && this.state !== 'closed') {
+      this.state = snap.state;
+      this.emit('state', snap.state);
+    }
     if (this.options.idle && !this.idle && globalThis.document) {
       this.idle = new IdleDetector(this.options.idle, (state) => this._call('activity', [state]).catch(() => {}));
       this.idle.start();
@@ -500,7 +534,13 @@ export class Beacon extends Emitter {
       }
       case 'token_needed':
         if (this._tokenSource) {
-          Promise.resolve(this._tokenSource()).then((t) => this.setToken(t), (e) => this.emit('error', { code: 'unauthorized', message: String(e) }));
+          // a failure anywhere (getting the token, or handing it over) is an 'error' event, never an
+          // unhandled rejection; nothing is said once the client is closed
+          Promise.resolve().then(() => this._tokenSource()).then((t) => this.setToken(t)).catch((e) => {
+            if (this.link) {
+              this.emit('error', { code: e?.code || 'unauthorized', message: e?.message || String(e) });
+            }
+          });
         }
         break;
       case 'closed':

@@ -111,12 +111,20 @@ export class Core {
     this.activeClients.add(clientId);
   }
 
-  /** A client went away (a tab closed): what only it asked for is given up. */
+  /**
+   * A client went away (a tab closed): what only it asked for is given up. When it was the last one
+   * nothing is given up one by one — no leave, no unsubscribe, no idle: the connection closes (the
+   * hub's part), and the session lingers on the server for its grace, so that a reload or a quickly
+   * reopened tab makes no flap for the others.
+   */
   detach(clientId) {
     if (!this.clients.delete(clientId)) {
       return;
     }
     this.activeClients.delete(clientId);
+    if (this.clients.size === 0) {
+      return;
+    }
     const gone = [];
     for (const [userId, owners] of this.subs) {
       if (owners.delete(clientId) && owners.size === 0) {

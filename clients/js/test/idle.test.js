@@ -72,3 +72,31 @@ test('input floods are cheap: one timer, and "still active" at most every refres
   assert.deepEqual(reports, ['active', 'active', 'active'], 'three refreshes in 100 s of input');
   assert.equal(d.state, 'active');
 });
+
+test('the default platform works with browser timers, which refuse to be called as methods of another object', () => {
+  const { setTimeout: realSet, clearTimeout: realClear } = globalThis;
+  // like a browser's: "Illegal invocation" unless called on the global object (or without a receiver)
+  function strictSet(fn, ms) {
+    if (this !== undefined && this !== globalThis) {
+      throw new TypeError('Illegal invocation');
+    }
+    return realSet(fn, ms);
+  }
+  function strictClear(t) {
+    if (this !== undefined && this !== globalThis) {
+      throw new TypeError('Illegal invocation');
+    }
+    return realClear(t);
+  }
+  globalThis.setTimeout = strictSet;
+  globalThis.clearTimeout = strictClear;
+  try {
+    const d = new IdleDetector({ afterMs: 60_000, hiddenAfterMs: 10_000 }, () => {});
+    d.start(); // arms the idle timer
+    d.stop(); // clears it
+    assert.equal(d.state, 'active');
+  } finally {
+    globalThis.setTimeout = realSet;
+    globalThis.clearTimeout = realClear;
+  }
+});

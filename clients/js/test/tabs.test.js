@@ -79,6 +79,27 @@ test('the session is idle only when every tab is idle', async () => {
   assert.deepEqual(ws.last('activity'), { type: 'activity', state: 'idle' }, 'the active tab closed');
 });
 
+test('the last tab to go gives up nothing one by one: the connection closes and the session lingers for its grace', async () => {
+  const clock = new FakeClock();
+  const server = new FakeServer();
+  const hub = new Hub(fakeEnv(clock, server));
+  const tab = hub.attach({ url: URL, token: token('alice') }, () => {});
+  const connected = tab.call('connect', []);
+  server.welcome();
+  await connected;
+  const ws = server.socket;
+  tab.call('subscribe', [['bob']]);
+  ws.push({ type: 'presence_snapshot', id: ws.last('subscribe').id, presences: [] });
+  const joined = tab.call('join', ['doc:1']);
+  ws.push({ type: 'room_snapshot', id: ws.last('join').id, room: 'doc:1', members: [], count: 0, version: 1 });
+  await joined;
+  const sent = ws.sent.length;
+  tab.detach();
+  assert.deepEqual(ws.messages().slice(sent), [], 'no leave, unsubscribe or activity idle before the close');
+  assert.equal(ws.readyState, 3, 'closed');
+  assert.equal(tab.core.state, 'closed');
+});
+
 test('the hub shares a core by server, user and device', () => {
   const clock = new FakeClock();
   const server = new FakeServer();
@@ -159,4 +180,157 @@ test('tabs talk to the worker over MessagePorts: attach, calls, events, goodbye'
   for (const port of [c1.port1, c1.port2, c2.port1, c2.port2]) {
     port.close();
   }
+});
+
+/**
+ * Web Locks the way a browser has them for a page and its SharedWorker: one lock manager, but the
+ * requests of each side reach it on their own way, so one side's request may arrive later than the
+ * other's although it was made first ({@code delayMs}).
+ */
+class FakeLocks {
+  constructor() {
+    this.queues = new Map();
+  }
+
+  side(delayMs) {
+    return { request: (name, callback) => new Promise((resolve) => setTimeout(() => this._arrive(name, callback, resolve), delayMs)) };
+  }
+
+  _arrive(name, callback, resolve) {
+    const queue = this.queues.get(name) || [];
+    this.queues.set(name, queue);
+    queue.push({ callback, resolve });
+    if (queue.length === 1) {
+      this._grant(name);
+    }
+  }
+
+  _grant(name) {
+    const queue = this.queues.get(name);
+    const { callback, resolve } = queue[0];
+    Promise.resolve().then(() => callback({ name })).then((value) => {
+      queue.shift();
+      resolve(value);
+      if (queue.length > 0) {
+        this._grant(name);
+      } else {
+        this.queues.delete(name);
+      }
+    });
+  }
+}
+
+/**
+ * Runs {@code body(hub, server)} in a page with a SharedWorker (a {@link Hub} over MessagePorts) and
+ * Web Locks whose page-side requests arrive {@code pageLockDelayMs} late; restores the globals after.
+ */
+async function withWorker(pageLockDelayMs, body) {
+  const clock = new FakeClock();
+  const server = new FakeServer();
+  const locks = new FakeLocks();
+  const hub = new Hub(fakeEnv(clock, server, { locks: locks.side(0) }));
+  const ports = [];
+  const saved = { SharedWorker: globalThis.SharedWorker, navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator') };
+  globalThis.SharedWorker = class {
+    constructor() {
+      const channel = new MessageChannel();
+      ports.push(channel.port1, channel.port2);
+      hub.servePort(channel.port2);
+      this.port = channel.port1;
+    }
+  };
+  Object.defineProperty(globalThis, 'navigator', { value: { locks: locks.side(pageLockDelayMs) }, configurable: true, writable: true });
+  try {
+    await body(hub, server);
+  } finally {
+    globalThis.SharedWorker = saved.SharedWorker;
+    if (saved.navigator) {
+      Object.defineProperty(globalThis, 'navigator', saved.navigator);
+    } else {
+      delete globalThis.navigator;
+    }
+    ports.forEach((p) => p.close());
+  }
+}
+
+/** Waits (in real time) until {@code condition()} holds, at most 2 s. */
+async function until(condition) {
+  const deadline = Date.now() + 2_000;
+  while (!condition() && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return condition();
+}
+
+function settled(promise) {
+  return Promise.race([promise, new Promise((resolve) => setTimeout(() => resolve('no answer'), 2_000))]);
+}
+
+test('a new tab holds its lock before the worker hears of it, so a quick worker does not take it for a closed tab', async () => {
+  // the page's lock requests reach the lock manager 20 ms after the worker's would
+  await withWorker(20, async (hub, server) => {
+    const { Beacon } = await import('../src/beacon.js');
+    const beacon = new Beacon({ url: URL, token: token('alice'), idle: false, workerUrl: 'beacon-worker.js' });
+    try {
+      const connected = beacon.connect();
+      assert.ok(await until(() => server.sockets.length === 1), 'the worker connects for the tab');
+      server.welcome();
+      const welcome = await settled(connected);
+      assert.equal(welcome.sessionId, 'S1', 'the tab is still attached when it calls');
+      assert.equal([...hub.cores.values()][0].clients.size, 1);
+    } finally {
+      beacon.close();
+    }
+  });
+});
+
+test('a tab that joins an open shared connection is open too, and says so', async () => {
+  await withWorker(0, async (hub, server) => {
+    const { Beacon } = await import('../src/beacon.js');
+    const first = new Beacon({ url: URL, token: token('alice'), idle: false, workerUrl: 'beacon-worker.js' });
+    const second = new Beacon({ url: URL, token: token('alice'), idle: false, workerUrl: 'beacon-worker.js' });
+    try {
+      const connected = first.connect();
+      assert.ok(await until(() => server.sockets.length === 1));
+      server.welcome();
+      await settled(connected);
+      assert.equal(first.state, 'open');
+      const states = [];
+      second.on('state', (s) => states.push(s));
+      assert.equal((await settled(second.connect())).sessionId, 'S1');
+      assert.equal(second.state, 'open', 'no state event comes for a connection that was open already');
+      assert.deepEqual(states, ['open']);
+      assert.equal(server.sockets.length, 1, 'one connection');
+    } finally {
+      first.close();
+      second.close();
+    }
+  });
+});
+
+test('a token asked for again after the client closed makes no unhandled rejection', async () => {
+  await withWorker(0, async (hub, server) => {
+    const { Beacon } = await import('../src/beacon.js');
+    let asked = 0;
+    let hand;
+    const later = new Promise((resolve) => { hand = resolve; });
+    const beacon = new Beacon({ url: URL, token: () => (++asked === 1 ? token('alice') : later), idle: false, workerUrl: 'beacon-worker.js' });
+    const unhandled = [];
+    const onUnhandled = (e) => unhandled.push(e);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const connected = beacon.connect();
+      assert.ok(await until(() => server.sockets.length === 1));
+      server.welcome();
+      await settled(connected);
+      server.socket.drop(4001, 'token refused'); // the tab is asked for a new token
+      assert.ok(await until(() => asked === 2));
+      beacon.close(); // and closes before it has one
+      hand(`${token('alice')}-fresh`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.deepEqual(unhandled, []);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });
