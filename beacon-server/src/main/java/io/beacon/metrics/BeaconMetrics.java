@@ -52,12 +52,12 @@ public final class BeaconMetrics {
     public BeaconMetrics(EngineStats stats, java.util.function.BooleanSupplier redisHealthy) {
         if (redisHealthy != null) {
             Gauge.builder("beacon.redis.up", redisHealthy, h -> h.getAsBoolean() ? 1 : 0)
-                    .description("cluster mode: 1 while Redis answers this node's lease renewals").register(registry);
+                    .description("cluster mode: 1 while Redis answers this node's lease renewals").strongReference(true).register(registry);
         }
-        Gauge.builder("beacon.connections", stats, EngineStats::connections).description("open client connections").register(registry);
-        Gauge.builder("beacon.sessions", stats, EngineStats::sessions).description("sessions, live or inside the offline grace").register(registry);
-        Gauge.builder("beacon.online.users", stats, EngineStats::onlineUsers).description("users with a live session on this node").register(registry);
-        Gauge.builder("beacon.watched.users", stats, EngineStats::watchedUsers).description("users watched by local subscriptions").register(registry);
+        Gauge.builder("beacon.connections", stats, EngineStats::connections).description("open client connections").strongReference(true).register(registry);
+        Gauge.builder("beacon.sessions", stats, EngineStats::sessions).description("sessions, live or inside the offline grace").strongReference(true).register(registry);
+        Gauge.builder("beacon.online.users", stats, EngineStats::onlineUsers).description("users with a live session on this node").strongReference(true).register(registry);
+        Gauge.builder("beacon.watched.users", stats, EngineStats::watchedUsers).description("users watched by local subscriptions").strongReference(true).register(registry);
         FunctionCounter.builder("beacon.messages.in", messagesIn, LongAdder::sum).description("client frames received").register(registry);
         FunctionCounter.builder("beacon.messages.out", messagesOut, LongAdder::sum).description("messages sent to clients").register(registry);
         FunctionCounter.builder("beacon.errors", errors, LongAdder::sum).description("error messages sent to clients").register(registry);
@@ -65,8 +65,8 @@ public final class BeaconMetrics {
         FunctionCounter.builder("beacon.presence.deliveries", stats, EngineStats::deliveries).description("presence updates delivered to subscribers").register(registry);
         FunctionCounter.builder("beacon.sessions.resumed", stats, EngineStats::resumes).description("sessions resumed inside the offline grace").register(registry);
         FunctionCounter.builder("beacon.sessions.expired", stats, EngineStats::expiredSessions).description("sessions dropped after the session TTL").register(registry);
-        Gauge.builder("beacon.rooms", stats, EngineStats::rooms).description("rooms with local members").register(registry);
-        Gauge.builder("beacon.room.members", stats, EngineStats::roomMembers).description("local sessions in rooms").register(registry);
+        Gauge.builder("beacon.rooms", stats, EngineStats::rooms).description("rooms with local members").strongReference(true).register(registry);
+        Gauge.builder("beacon.room.members", stats, EngineStats::roomMembers).description("local sessions in rooms").strongReference(true).register(registry);
         FunctionCounter.builder("beacon.room.changes", stats, EngineStats::roomChanges).description("room changes stored and published").register(registry);
         FunctionCounter.builder("beacon.room.messages", stats, EngineStats::roomDiffs).description("room snapshots and diffs sent").register(registry);
         FunctionCounter.builder("beacon.room.reloads", stats, EngineStats::roomReloads).description("rooms reloaded after a missed change").register(registry);
