@@ -160,8 +160,8 @@ public final class HttpRouter extends SimpleChannelInboundHandler<FullHttpReques
         }
     }
 
-    /** The directories of static files: {@code /sdk/…}, {@code /demo/…}, {@code /admin/…}. */
-    private static final String[] ASSET_DIRS = {"/sdk/", "/demo/", "/admin/"};
+    /** The directories of static files: {@code /sdk/…}, {@code /demo/…}, {@code /admin/…}, {@code /common/…} (what the pages share). */
+    private static final String[] ASSET_DIRS = {"/sdk/", "/demo/", "/admin/", "/common/"};
 
     /**
      * The asset a raw (not decoded) path names, relative to the assets' root, or {@code null} when the

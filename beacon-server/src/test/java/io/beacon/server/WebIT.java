@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -75,6 +76,12 @@ class WebIT {
         assertThat(head.statusCode()).isEqualTo(200);
         assertThat(head.body()).isEmpty();
         assertThat(get("/", null).statusCode()).isEqualTo(200);
+        for (String pagePath : List.of("/", "/admin")) { // every file a page links to is there
+            java.util.regex.Matcher linked = java.util.regex.Pattern.compile("(?:href|src)=\"(/[^\"]*)\"").matcher(get(pagePath, null).body());
+            while (linked.find()) {
+                assertThat(get(linked.group(1), null).statusCode()).as("%s links to %s", pagePath, linked.group(1)).isEqualTo(200);
+            }
+        }
         assertThat(get("/admin/missing.js", null).statusCode()).isEqualTo(404);
         assertThat(get("/admin/%2e%2e/admin.html", null).body()).startsWith("{\"code\":\"not_found\"");
         assertThat(rawRequest("GET /admin/../admin.html HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"))

@@ -172,6 +172,7 @@ class HttpRouterTest {
         assertThat(HttpRouter.assetName("/sdk/beacon.js")).isEqualTo("sdk/beacon.js");
         assertThat(HttpRouter.assetName("/demo/app.css")).isEqualTo("demo/app.css");
         assertThat(HttpRouter.assetName("/admin/admin.js")).isEqualTo("admin/admin.js");
+        assertThat(HttpRouter.assetName("/common/base.css")).isEqualTo("common/base.css");
         assertThat(HttpRouter.assetName("/favicon.ico")).isEqualTo("favicon.ico");
         assertThat(HttpRouter.assetName("/v1/presence/bob")).isNull();
         assertThat(HttpRouter.assetName("/sdkx/beacon.js")).isNull();
