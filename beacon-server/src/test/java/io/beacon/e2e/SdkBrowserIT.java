@@ -55,7 +55,10 @@ class SdkBrowserIT {
      * in {@code window.beacon}, made with the options {@code optionsJs} (a JS object literal), connected.
      */
     private Page clientWith(BrowserContext profile, String user, String optionsJs) {
-        Page page = profile.newPage();
+        return clientWith(profile.newPage(), user, optionsJs);
+    }
+
+    private Page clientWith(Page page, String user, String optionsJs) {
         page.navigate(server.http() + "/v1/dev/info");
         page.evaluate("""
                 async ([url, user]) => {
@@ -201,6 +204,41 @@ class SdkBrowserIT {
         alice.evaluate("beacon.setStatus('busy')");
         bob.evaluate("beacon.subscribe(['alice'])");
         await("bob sees alice busy (her command went by POST)", () -> "busy".equals(status(bob, "alice")));
+        alicesBrowser.close();
+        bobsBrowser.close();
+    }
+
+    @Test
+    void whenTheWebSocketCannotConnectTheSdkFallsBackToServerSentEvents() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 0, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        BrowserContext alicesBrowser = browser.profile(1280, 800);
+        BrowserContext bobsBrowser = browser.profile(1280, 800);
+        Page page = alicesBrowser.newPage();
+        // as behind a proxy that lets HTTP through but not WebSockets: each of the page's WebSockets is a
+        // real one that goes to a port where nothing listens, and fails the way a browser's does (1006)
+        page.addInitScript("""
+                (() => {
+                  const Real = window.WebSocket;
+                  window.wsAttempts = 0;
+                  window.WebSocket = function (url, protocols) {
+                    window.wsAttempts++;
+                    return new Real(url.replace(/:\\d+\\//, ':%d/'), protocols);
+                  };
+                  Object.assign(window.WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
+                })();""".formatted(closedPort));
+        Page alice = clientWith(page, "alice", "{ idle: false, shareTabs: false, backoffMinMs: 50, backoffMaxMs: 200 }");
+        assertThat(alice.evaluate("welcome.transport")).isEqualTo("sse");
+        assertThat(((Number) alice.evaluate("wsAttempts")).intValue()).as("WebSocket attempts before SSE").isEqualTo(2);
+        alice.evaluate("beacon.subscribe(['bob'])");
+        Page bob = client(bobsBrowser, "bob");
+        assertThat(bob.evaluate("welcome.transport")).isEqualTo("websocket");
+        await("alice sees bob online over SSE", () -> "online".equals(status(alice, "bob")));
+        alice.evaluate("beacon.setStatus('busy')");
+        bob.evaluate("beacon.subscribe(['alice'])");
+        await("bob sees alice busy", () -> "busy".equals(status(bob, "alice")));
         alicesBrowser.close();
         bobsBrowser.close();
     }
