@@ -99,10 +99,16 @@ export interface BeaconOptions {
   transport?: 'auto' | 'websocket' | 'sse';
   /** share one connection between the tabs of a browser profile (default true, via SharedWorker) */
   shareTabs?: boolean;
-  /** where beacon-worker.js is served (default: beside beacon.js); null: never use a worker */
+  /** where beacon-worker.js is served (default: beside beacon.js); null: never use a worker. A worker
+   *  that cannot start (script missing, refused by a content security policy) is replaced by a
+   *  connection of the page itself */
   workerUrl?: string | URL | null;
-  /** idle detection from input and page visibility (default on); false turns it off */
+  /** idle detection from input and page visibility (default on); false turns it off: the session is
+   *  then active for as long as it is connected */
   idle?: IdleOptions | false;
+  /** while the session is active, 'active' is sent again this often so the server does not turn it
+   *  idle after its idle_after (default 60 000 ms; keep it below the server's idle_after, 5 min) */
+  activityRefreshMs?: number;
   /** reconnect backoff: first delay and cap (default 500 / 15 000 ms, with jitter) */
   backoffMinMs?: number;
   backoffMaxMs?: number;

@@ -62,15 +62,27 @@ let workerPorts = new Map();
 
 /** The connection to a hub: in a SharedWorker when tabs share, else in this page. */
 function openLink(options, onEvent) {
-  const shared = options.shareTabs && typeof SharedWorker === 'function' && options.workerUrl !== null;
-  if (!shared) {
-    if (!pageHub) {
-      pageHub = new Hub(defaultEnv());
+  // without Web Locks (pages that are not a secure context: plain http off localhost) the worker could
+  // not tell a crashed tab from a quiet one, and would keep its user online: no sharing there
+  const shared = options.shareTabs && typeof SharedWorker === 'function' && options.workerUrl !== null
+    && Boolean(globalThis.navigator?.locks);
+  if (shared) {
+    try {
+      return new WorkerLink(options, onEvent);
+    } catch {
+      // no worker here (a content security policy without worker-src for it, a sandboxed frame): this page's own
     }
-    const handle = pageHub.attach(coreOptions(options), (event, data) => queueMicrotask(() => onEvent(event, data)));
-    return { call: (m, a) => handle.call(m, a), close: () => handle.detach(), shared: false };
   }
-  return new WorkerLink(options, onEvent);
+  return pageLink(options, onEvent);
+}
+
+/** A connection of this page alone (the tabs do not share it). */
+function pageLink(options, onEvent) {
+  if (!pageHub) {
+    pageHub = new Hub(defaultEnv());
+  }
+  const handle = pageHub.attach(coreOptions(options), (event, data) => queueMicrotask(() => onEvent(event, data)));
+  return { call: (m, a) => handle.call(m, a), close: () => handle.detach(), shared: false };
 }
 
 function coreOptions(options) {
@@ -83,15 +95,29 @@ function coreOptions(options) {
   return out;
 }
 
-/** Calls into the SharedWorker that holds the connection of every tab. */
+/**
+ * Calls into the SharedWorker that holds the connection of every tab. A worker that cannot start (its
+ * script missing or refused, module workers unsupported) is replaced by a connection of this page.
+ */
 class WorkerLink {
   constructor(options, onEvent) {
     this.shared = true;
     this.nextId = 1;
     this.waiting = new Map();
     this.onEvent = onEvent;
-    const url = options.workerUrl || new URL('./beacon-worker.js', import.meta.url);
-    const worker = new SharedWorker(url, { type: 'module', name: 'beacon' });
+    // written out in full so that bundlers (webpack 5, Vite) see the worker and bundle its imports
+    const worker = options.workerUrl
+      ? new SharedWorker(options.workerUrl, { type: 'module', name: 'beacon' })
+      : new SharedWorker(new URL('./beacon-worker.js', import.meta.url), { type: 'module', name: 'beacon' });
+    let failed;
+    const workerFailed = new Promise((resolve) => { failed = resolve; });
+    worker.onerror = (e) => {
+      e?.preventDefault?.();
+      if (!this.answered && !this.closed && !this.inner) {
+        this._fallBack(options);
+        failed();
+      }
+    };
     this.port = worker.port;
     this.port.onmessage = (e) => this._message(e.data);
     this.port.start();
@@ -105,21 +131,49 @@ class WorkerLink {
         locks.request(this.lock, () => new Promise((release) => {
           this.releaseLock = release;
           granted(this.lock);
-          if (this.closed) {
-            release(); // closed while waiting for it
+          if (this.closed || this.inner) {
+            release(); // closed, or fell back to a connection of this page, while waiting for it
           }
         })).catch(() => granted(null)); // no lock (refused, or an opaque origin): attach without one
       })
-      : Promise.resolve(null);
-    this.attached = held.then((lock) => (this.closed
+      : Promise.resolve(null); // not reached from openLink, which shares only with Web Locks
+    this.attached = Promise.race([workerFailed, held.then((lock) => (this.closed
       ? Promise.reject(new BeaconError('closed', 'closed by the client'))
-      : this._post({ op: 'attach', options: coreOptions(options), lock })));
+      : this.inner ? undefined : this._post({ op: 'attach', options: coreOptions(options), lock }).then((v) => {
+        this.answered = true;
+        return v;
+      })))]);
     this.attached.catch(() => {}); // a failed attach is told to each call
-    this.onPageHide = () => this.close();
+    this.onPageHide = (e) => {
+      this.close();
+      if (e?.persisted) {
+        // kept in the back/forward cache: this client's part of the connection is given up (a frozen tab
+        // must not keep the user online); the app sees 'closed' and may connect a new Beacon on 'pageshow'
+        this.onEvent('closed', { code: 'closed', message: 'the page went into the back/forward cache', closeCode: 1001 });
+      }
+    };
     globalThis.addEventListener?.('pagehide', this.onPageHide);
   }
 
+  /** The worker did not start: this page gets a connection of its own, and nothing waits for the worker. */
+  _fallBack(options) {
+    this.inner = pageLink(options, this.onEvent);
+    this.shared = false;
+    this.waiting.clear();
+    try {
+      this.port.close();
+    } catch {
+      // gone already
+    }
+    if (this.releaseLock) {
+      this.releaseLock();
+    }
+  }
+
   _post(message) {
+    if (this.closed) {
+      return Promise.reject(new BeaconError('closed', 'closed by the client'));
+    }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
@@ -145,12 +199,16 @@ class WorkerLink {
   }
 
   call(method, args) {
-    return this.attached.then(() => this._post({ op: 'call', method, args }));
+    return this.attached.then(() => (this.inner ? this.inner.call(method, args) : this._post({ op: 'call', method, args })));
   }
 
   close() {
     this.closed = true;
     globalThis.removeEventListener?.('pagehide', this.onPageHide);
+    if (this.inner) {
+      this.inner.close();
+      return;
+    }
     try {
       this.port.postMessage({ op: 'detach' });
       this.port.close();

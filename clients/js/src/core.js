@@ -109,6 +109,7 @@ export class Core {
   attach(clientId, emit) {
     this.clients.set(clientId, { emit });
     this.activeClients.add(clientId);
+    this._reportActivity(); // a new tab is someone at the keyboard: an idle session is active again
   }
 
   /**
@@ -333,10 +334,13 @@ export class Core {
         this.transport.close(4000, 'the server went silent'); // a half-open link: reconnect
         return;
       }
+      // while some client is active, 'active' goes out again every activityRefreshMs: otherwise the
+      // server, which hears of input only through activity, turns the session idle after idle_after
+      this._reportActivity();
       if (now - this.lastReceived >= this.heartbeatMs) {
         this._send({ type: 'heartbeat', id: `hb${this.nextId++}` }); // answered: proves the link works
-      } else if (now - this.lastSent >= this.heartbeatMs * 0.75) {
-        this._send(PLAIN_HEARTBEAT);
+      } else if (now - this.lastSent + every > this.heartbeatMs) {
+        this._send(PLAIN_HEARTBEAT); // the next look would come too late: never more than an interval apart
       }
       this._armHeartbeat();
     }, every);

@@ -55,6 +55,47 @@ test('heartbeats go out at the interval the server gives, plain while answers co
   assert.equal(core.state, 'open');
 });
 
+test('heartbeats are never more than an interval apart, whatever the phase of the last frame', async () => {
+  const { clock, server, core } = await connected();
+  const ws = server.socket;
+  clock.advance(6_500);
+  core.activity(1, 'idle'); // a frame just before the heartbeat timer looks (every 7.5 s)
+  let last = clock.now();
+  let seen = ws.sent.length;
+  let longest = 0;
+  for (let t = 0; t < 120_000; t += 250) {
+    if (t % 5_000 === 0) {
+      ws.push({ type: 'presence', user_id: 'x', status: 'online', version: t + 1 }); // answers keep coming
+    }
+    clock.advance(250);
+    if (ws.sent.length > seen) {
+      longest = Math.max(longest, clock.now() - last);
+      last = clock.now();
+      seen = ws.sent.length;
+    }
+  }
+  assert.ok(longest <= 15_000, `${longest} ms between two frames; the interval is 15,000`);
+  assert.ok(longest >= 7_500, `${longest} ms: not more often than needed`);
+});
+
+test('an active session says so again every activityRefreshMs, so the server does not turn it idle', async () => {
+  const { clock, server } = await connected(); // one client, no idle detection: active for as long as it is open
+  const ws = server.socket;
+  const activities = () => ws.messages().filter((m) => m.type === 'activity');
+  const wait = (ms) => {
+    for (let t = 0; t < ms; t += 1_000) {
+      if (t % 5_000 === 0) {
+        ws.push({ type: 'presence', user_id: 'x', status: 'online', version: clock.now() }); // the link is alive
+      }
+      clock.advance(1_000);
+    }
+  };
+  wait(59_000);
+  assert.deepEqual(activities(), [], 'nothing to say within the first minute');
+  wait(62_000);
+  assert.deepEqual(activities(), [{ type: 'activity', state: 'active' }, { type: 'activity', state: 'active' }]);
+});
+
 test('a server gone silent for longer than the session TTL is given up and reconnected', async () => {
   const { clock, server, core } = await connected();
   clock.advance(40_000 + 15_000 + 7_500);

@@ -79,6 +79,15 @@ test('the session is idle only when every tab is idle', async () => {
   assert.deepEqual(ws.last('activity'), { type: 'activity', state: 'idle' }, 'the active tab closed');
 });
 
+test('a tab that opens on an idle session makes it active at once', async () => {
+  const { core, ws } = await twoTabs();
+  core.activity(1, 'idle');
+  core.activity(2, 'idle');
+  assert.deepEqual(ws.last('activity'), { type: 'activity', state: 'idle' });
+  core.attach(3, () => {});
+  assert.deepEqual(ws.last('activity'), { type: 'activity', state: 'active' });
+});
+
 test('the last tab to go gives up nothing one by one: the connection closes and the session lingers for its grace', async () => {
   const clock = new FakeClock();
   const server = new FakeServer();
@@ -333,4 +342,76 @@ test('a token asked for again after the client closed makes no unhandled rejecti
       process.off('unhandledRejection', onUnhandled);
     }
   });
+});
+
+/** The server of connections held by a page itself (the SDK keeps one hub per page, made at first use). */
+const pageServer = new FakeServer();
+
+test('a SharedWorker that cannot start (its script missing or refused) leaves the page a connection of its own', async () => {
+  const server = pageServer;
+  const saved = { SharedWorker: globalThis.SharedWorker, WebSocket: globalThis.WebSocket, navigator: Object.getOwnPropertyDescriptor(globalThis, 'navigator') };
+  Object.defineProperty(globalThis, 'navigator', { value: { locks: new FakeLocks().side(0) }, configurable: true, writable: true });
+  const channels = [];
+  globalThis.SharedWorker = class {
+    constructor() {
+      const channel = new MessageChannel(); // nobody serves the other end: the script never ran
+      channels.push(channel);
+      this.port = channel.port1;
+      setTimeout(() => this.onerror?.({ type: 'error', preventDefault() {} }), 20);
+    }
+  };
+  globalThis.WebSocket = server.WebSocket; // what a connection of the page itself uses
+  const { Beacon } = await import('../src/beacon.js');
+  const beacon = new Beacon({ url: URL, token: token('alice'), idle: false, workerUrl: 'missing-worker.js' });
+  try {
+    const connected = beacon.connect();
+    assert.ok(await until(() => server.sockets.length === 1), 'the page opened its own socket');
+    server.welcome();
+    const welcome = await settled(connected);
+    assert.equal(welcome.sessionId, 'S1');
+    assert.equal(beacon.state, 'open');
+    assert.equal(beacon.link.shared, false, 'the worker was tried, and given up');
+    assert.ok(beacon.link instanceof Object && 'inner' in beacon.link, 'through the worker link');
+    const subscribed = beacon.subscribe(['bob']);
+    assert.ok(await until(() => server.socket.last('subscribe')));
+    server.socket.push({ type: 'presence_snapshot', id: server.socket.last('subscribe').id, presences: [{ user_id: 'bob', status: 'busy', version: 3 }] });
+    assert.equal((await settled(subscribed))[0].status, 'busy');
+  } finally {
+    beacon.close();
+    globalThis.SharedWorker = saved.SharedWorker;
+    globalThis.WebSocket = saved.WebSocket;
+    if (saved.navigator) {
+      Object.defineProperty(globalThis, 'navigator', saved.navigator);
+    } else {
+      delete globalThis.navigator;
+    }
+    channels.forEach((c) => { c.port1.close(); c.port2.close(); });
+  }
+});
+
+test('without Web Locks (not a secure context) the tabs do not share: a crashed tab could not be told apart', async () => {
+  const server = pageServer;
+  const before = server.sockets.length;
+  const saved = { SharedWorker: globalThis.SharedWorker, WebSocket: globalThis.WebSocket };
+  let workers = 0;
+  globalThis.SharedWorker = class {
+    constructor() {
+      workers++;
+      throw new Error('not expected');
+    }
+  };
+  globalThis.WebSocket = server.WebSocket;
+  const { Beacon } = await import('../src/beacon.js');
+  const beacon = new Beacon({ url: URL, token: token('alice'), idle: false });
+  try {
+    const connected = beacon.connect();
+    assert.ok(await until(() => server.sockets.length === before + 1), 'the page opened its own socket');
+    server.welcome();
+    assert.equal((await settled(connected)).sessionId, 'S1');
+    assert.equal(workers, 0, 'no worker was started');
+  } finally {
+    beacon.close();
+    globalThis.SharedWorker = saved.SharedWorker;
+    globalThis.WebSocket = saved.WebSocket;
+  }
 });

@@ -244,6 +244,23 @@ class SdkBrowserIT {
     }
 
     @Test
+    void aSharedWorkerThatCannotStartLeavesThePageAConnectionOfItsOwn() {
+        BrowserContext alicesBrowser = browser.profile(1280, 800);
+        BrowserContext bobsBrowser = browser.profile(1280, 800);
+        // as with a worker script a bundler left behind, or one a content security policy refuses
+        Page alice = clientWith(alicesBrowser, "alice", "{ idle: false, workerUrl: '/sdk/no-such-worker.js' }");
+        assertThat(alice.evaluate("welcome.transport")).isEqualTo("websocket");
+        assertThat(alice.evaluate("beacon.link.shared")).isEqualTo(false);
+        Page bob = client(bobsBrowser, "bob");
+        bob.evaluate("beacon.subscribe(['alice'])");
+        await("bob sees alice online", () -> "online".equals(status(bob, "alice")));
+        alice.evaluate("beacon.setStatus('busy')");
+        await("bob sees alice busy", () -> "busy".equals(status(bob, "alice")));
+        alicesBrowser.close();
+        bobsBrowser.close();
+    }
+
+    @Test
     void aPageWithoutInputGoesIdleAndShowsAway() {
         BrowserContext alicesBrowser = browser.profile(1280, 800);
         BrowserContext bobsBrowser = browser.profile(1280, 800);
