@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  * Client tokens for the demo page, minted by the server itself — only in dev mode (no
  * {@code jwt_secret}: the secret is the generated one in {@code data_dir}) while the server listens on
  * a loopback address, and only for requests from a loopback address whose {@code Host} is a loopback
- * name (so a page of another site that rebinds its DNS name to 127.0.0.1 gets nothing).
+ * name (so a page of another site that rebinds its DNS name to 127.0.0.1 gets nothing) and that did not
+ * come through a reverse proxy ({@code Forwarded}, {@code X-Forwarded-For}, {@code X-Real-IP}).
  *
  * <table>
  *   <caption>Endpoints</caption>
@@ -113,6 +114,9 @@ public final class DevTokens {
         return host.indexOf(':') >= 0 ? loopbackHost(host) : LOOPBACK_V4.matcher(host).matches();
     }
 
+    /** Headers a reverse proxy adds: a request with any of them is not the local browser's own. */
+    private static final List<String> FORWARDING_HEADERS = List.of("Forwarded", "X-Forwarded-For", "X-Real-IP");
+
     /** Why this request may not mint (nor use the other dev endpoints), or {@code null} when it may. */
     String refusal(ChannelHandlerContext ctx, FullHttpRequest req) {
         if (refusal != null) {
@@ -124,6 +128,13 @@ public final class DevTokens {
         }
         if (!loopbackHostHeader(req.headers().get(HttpHeaderNames.HOST))) {
             return RULE + "; this request's Host is not a loopback name (use 127.0.0.1 or localhost)";
+        }
+        for (String forwarded : FORWARDING_HEADERS) {
+            // a reverse proxy on this machine connects from loopback (and nginx sends the upstream's
+            // Host by default): the request itself may come from anywhere
+            if (req.headers().contains(forwarded)) {
+                return RULE + "; this request came through a proxy (it carries " + forwarded + ")";
+            }
         }
         return null;
     }

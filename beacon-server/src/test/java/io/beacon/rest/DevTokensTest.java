@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -30,13 +31,17 @@ class DevTokensTest {
         channel.finishAndReleaseAll();
     }
 
-    private FullHttpResponse call(DevTokens tokens, HttpMethod method, String uri, String body, String host) {
+    /** @param moreHeaders name, value, name, value, … */
+    private FullHttpResponse call(DevTokens tokens, HttpMethod method, String uri, String body, String host, String... moreHeaders) {
         FullHttpRequest req = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, uri,
                 body == null ? Unpooled.EMPTY_BUFFER : Unpooled.copiedBuffer(body, StandardCharsets.UTF_8));
         if (host != null) {
             req.headers().set("Host", host);
         }
-                if (method.equals(HttpMethod.GET)) {
+        for (int i = 0; i < moreHeaders.length; i += 2) {
+            req.headers().set(moreHeaders[i], moreHeaders[i + 1]);
+        }
+        if (method.equals(HttpMethod.GET)) {
             tokens.info(channel.ctx(), req);
         } else {
             tokens.mint(channel.ctx(), req);
@@ -161,6 +166,19 @@ class DevTokensTest {
         assertThat(res.status().code()).isEqualTo(404);
         assertThat(json(res).get("message").asText()).contains("Host");
         assertThat(json(call(dev(), HttpMethod.GET, "/v1/dev/info", null, "localhost:7070")).get("dev").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aRequestThroughAReverseProxyIsRefused() throws Exception {
+        // nginx's proxy_pass http://127.0.0.1:7070 connects from loopback with Host 127.0.0.1:7070
+        for (String header : List.of("X-Forwarded-For", "Forwarded", "X-Real-IP")) {
+            FullHttpResponse res = call(dev(), HttpMethod.POST, "/v1/dev/token", "{\"user_id\":\"alice\"}", "127.0.0.1:7070",
+                    header, header.equals("Forwarded") ? "for=203.0.113.9" : "203.0.113.9");
+            assertThat(res.status().code()).as(header).isEqualTo(404);
+            assertThat(json(res).get("message").asText()).contains("proxy").contains(header);
+        }
+        assertThat(json(call(dev(), HttpMethod.GET, "/v1/dev/info", null, "127.0.0.1:7070", "X-Forwarded-For", "203.0.113.9"))
+                .get("dev").asBoolean()).isFalse();
     }
 
     @Test
