@@ -138,7 +138,7 @@ class SdkBrowserIT {
     }
 
     @Test
-    void twoTabsOfOneProfileAreOneSessionAndClosingOneIsNotALeave() {
+    void tenTabsOfOneProfileAreOneSessionOnOneSocketAndClosingOneIsNotALeave() {
         BrowserContext bobsBrowser = browser.profile(1280, 800);
         BrowserContext alicesBrowser = browser.profile(1280, 800);
         Page watcher = client(bobsBrowser, "bob");
@@ -149,6 +149,15 @@ class SdkBrowserIT {
         Page tab2 = client(alicesBrowser, "alice");
         assertThat(tab2.evaluate("welcome.sessionId")).as("one session").isEqualTo(tab1.evaluate("welcome.sessionId"));
         await("one socket for both tabs", () -> server.server().engine().stats().connections() == before + 1);
+        List<Page> more = new java.util.ArrayList<>();
+        for (int i = 3; i <= 10; i++) {
+            more.add(client(alicesBrowser, "alice"));
+        }
+        for (Page tab : more) {
+            assertThat(tab.evaluate("welcome.sessionId")).as("one session for ten tabs").isEqualTo(tab1.evaluate("welcome.sessionId"));
+        }
+        assertThat(server.server().engine().stats().connections()).as("ten tabs, one socket").isEqualTo(before + 1);
+        more.forEach(Page::close);
         await("bob sees alice online", () -> "online".equals(status(watcher, "alice")));
 
         tab2.evaluate("beacon.subscribe(['bob'])");
