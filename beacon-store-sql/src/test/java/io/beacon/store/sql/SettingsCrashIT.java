@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * each acknowledged write; after {@value #ACKS} acknowledgements it is killed with SIGKILL while still
  * writing, the store is reopened on the same data, and every acknowledged write must be there. Because the
  * child issues one write at a time, the database holds exactly writes {@code 1..n} or {@code 1..n+1} (the
- * last one committed but not yet acknowledged) — compared field by field with an in-memory replay.
+ * last one committed but not yet acknowledged) — compared field by field with an in-memory replay (see
+ * {@link #assertHoldsExactlyTheAcknowledgedWrites} for ACK lines lost in the pipe).
  *
  * <p>On PostgreSQL the server itself is killed with SIGKILL too (postmaster and every backend, no
  * checkpoint) right after the acknowledgements, then restarted on the same data directory.
@@ -91,18 +92,29 @@ class SettingsCrashIT {
         }
     }
 
-    /** The store equals the replay of writes 1..acked, or of 1..acked+1 (committed, not yet acknowledged). */
+    /**
+     * The store equals the replay of writes 1..k for some k ≥ acked: no acknowledged write is missing, and
+     * nothing is half applied. k is acked or acked+1 (the write in flight) when every ACK line the child
+     * printed reached this side; a larger k has been seen once in many runs (an ACK line lost between the
+     * killed child and this reader, never a write lost), so a few more are accepted and reported.
+     */
     private static void assertHoldsExactlyTheAcknowledgedWrites(SettingsStore reopened, String prefix, int acked)
             throws Exception {
         List<Object> actual = snapshot(reopened, prefix);
-        List<Object> upToAcked = snapshot(replay(prefix, acked), prefix);
-        List<Object> oneMore = snapshot(replay(prefix, acked + 1), prefix);
-        System.out.println("SettingsCrashIT: " + acked + " acknowledged writes; database matches "
-                + (actual.equals(upToAcked) ? "exactly them" : actual.equals(oneMore) ? "them plus the unacknowledged next one" : "NEITHER"));
-        if (!actual.equals(oneMore)) {
-            assertThat(actual).as("state after %d acknowledged writes", acked).isEqualTo(upToAcked);
+        for (int k = acked; k <= acked + MAX_UNSEEN_ACKS + 1; k++) {
+            if (actual.equals(snapshot(replay(prefix, k), prefix))) {
+                System.out.println("SettingsCrashIT: " + acked + " acknowledged writes; database matches "
+                        + (k == acked ? "exactly them" : k == acked + 1 ? "them plus the unacknowledged next one"
+                        : "writes 1.." + k + " (the child printed ACKs that did not reach this side)"));
+                return;
+            }
         }
+        System.out.println("SettingsCrashIT: " + acked + " acknowledged writes; database matches NO prefix of the writes");
+        assertThat(actual).as("state after %d acknowledged writes", acked).isEqualTo(snapshot(replay(prefix, acked), prefix));
     }
+
+    /** ACK lines the child may have printed that did not reach this side before it was killed. */
+    private static final int MAX_UNSEEN_ACKS = 3;
 
     private static SettingsStore replay(String prefix, int n) {
         SettingsStore memory = new InMemorySettingsStore();
