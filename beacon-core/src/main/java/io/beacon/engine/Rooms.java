@@ -187,8 +187,7 @@ final class Rooms {
                     + " members, the most a room may have is " + options.maxRoomMembers(), null);
             return;
         }
-        r.apply(change);
-        publish(change);
+        stored(r, change);
         List<RoomUpdate.Leave> stale = unstoredLeaves.get(r.id);
         if (stale != null && stale.removeIf(l -> l.sessionId().equals(s.id))) {
             if (stale.isEmpty()) {
@@ -289,8 +288,7 @@ final class Rooms {
         r.removeRecipient(s);
         stats.roomMembers--;
         engine.whenDone(store.updateRoom(r.id, new RoomUpdate.Leave(s.userId(), s.id), ticker.millis()), change -> {
-            r.apply(change);
-            publish(change);
+            stored(r, change);
             ackAll(s, ackIds);
             release(r);
         }, failure -> {
@@ -348,10 +346,7 @@ final class Rooms {
         ms.writtenMeta = meta;
         Session s = ms.session;
         LocalRoom r = ms.room;
-        engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetMeta(s.userId(), s.id, meta), ticker.millis()), change -> {
-            r.apply(change);
-            publish(change);
-        }, failure -> {
+        engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetMeta(s.userId(), s.id, meta), ticker.millis()), change -> stored(r, change), failure -> {
             log("meta of session " + s.id + " in room " + r.id + " was not stored; retrying", failure);
             if (ms.writtenMeta == meta && ms.state == RoomMembership.State.JOINED) {
                 ms.writtenMeta = null; // unknown: written again when the next window closes
@@ -405,6 +400,14 @@ final class Rooms {
                 store.nodeLeftRoom(r.id, engine.nodeId());
             }
         }
+    }
+
+    /** A change the store took: this node's view of the room follows it (if it has one), and the other nodes hear of it. */
+    private void stored(LocalRoom r, RoomChange change) {
+        if (r != null) {
+            r.apply(change);
+        }
+        publish(change);
     }
 
     private void publish(RoomChange change) {
@@ -485,8 +488,7 @@ final class Rooms {
             for (LocalRoom r : in) {
                 r.holders++; // kept open until the write is back
                 engine.whenDone(store.updateRoom(r.id, new RoomUpdate.SetBlocks(userId, rules.blocks()), ticker.millis()), change -> {
-                    r.apply(change);
-                    publish(change);
+                    stored(r, change);
                     release(r);
                 }, failure -> {
                     log("blocks of " + userId + " in room " + r.id + " were not stored", failure);
@@ -504,13 +506,7 @@ final class Rooms {
         for (String room : roomIds) {
             CompletableFuture<RoomChange> f = store.updateRoom(room, new RoomUpdate.RemoveNode(nodeId), ticker.millis());
             done.add(f);
-            engine.whenDone(f, change -> {
-                LocalRoom r = rooms.get(room);
-                if (r != null) {
-                    r.apply(change);
-                }
-                publish(change);
-            }, failure -> log("could not remove the sessions of dead node " + nodeId + " from room " + room, failure));
+            engine.whenDone(f, change -> stored(rooms.get(room), change), failure -> log("could not remove the sessions of dead node " + nodeId + " from room " + room, failure));
         }
         return done;
     }
@@ -531,13 +527,7 @@ final class Rooms {
                 CompletableFuture<RoomChange> f = store.updateRoom(room, leave, ticker.millis());
                 tries.add(f);
                 done.add(f);
-                engine.whenDone(f, change -> {
-                    LocalRoom r = rooms.get(room);
-                    if (r != null) {
-                        r.apply(change);
-                    }
-                    publish(change);
-                }, failure -> {
+                engine.whenDone(f, change -> stored(rooms.get(room), change), failure -> {
                     log("leave of room " + room + " by session " + leave.sessionId() + " failed again; trying again at the next repair", failure);
                     keepUnstoredLeave(room, leave);
                 });
@@ -608,8 +598,7 @@ final class Rooms {
             CompletableFuture<RoomChange> f = store.updateRoom(r.id, new RoomUpdate.Join(s.userId(),
                     new RoomSession(s.id, ms.storedNodeId, s.device, meta, ms.joinedAtMillis), rules.blocks(), Integer.MAX_VALUE), ticker.millis());
             engine.whenDone(f, change -> {
-                r.apply(change);
-                publish(change);
+                stored(r, change);
                 result.complete(change);
             }, failure -> {
                 log("could not store again the membership of session " + s.id + " in room " + r.id, failure);
