@@ -125,18 +125,16 @@ class WorkerLink {
     // The tab must hold it before the worker hears of it: asked for at the same time, the worker may be
     // granted it first (the two requests travel apart) and take a new tab for a closed one.
     this.lock = `beacon-tab-${Math.random().toString(36).slice(2)}-${Date.now()}`;
-    const locks = globalThis.navigator?.locks;
-    const held = locks
-      ? new Promise((granted) => {
-        locks.request(this.lock, () => new Promise((release) => {
-          this.releaseLock = release;
-          granted(this.lock);
-          if (this.closed || this.inner) {
-            release(); // closed, or fell back to a connection of this page, while waiting for it
-          }
-        })).catch(() => granted(null)); // no lock (refused, or an opaque origin): attach without one
-      })
-      : Promise.resolve(null); // not reached from openLink, which shares only with Web Locks
+    // (openLink shares only where the page has Web Locks)
+    const held = new Promise((granted) => {
+      globalThis.navigator.locks.request(this.lock, () => new Promise((release) => {
+        this.releaseLock = release;
+        granted(this.lock);
+        if (this.closed || this.inner) {
+          release(); // closed, or fell back to a connection of this page, while waiting for it
+        }
+      })).catch(() => granted(null)); // no lock (refused, or an opaque origin): attach without one
+    });
     this.attached = Promise.race([workerFailed, held.then((lock) => (this.closed
       ? Promise.reject(new BeaconError('closed', 'closed by the client'))
       : this.inner ? undefined : this._post({ op: 'attach', options: coreOptions(options), lock }).then((v) => {
