@@ -9,10 +9,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,38 +17,8 @@ import org.junit.jupiter.api.Test;
  * status, look at the shared document with a moving cursor, type in the chat, and leave. Screenshots
  * go to {@code target/screenshots/}.
  */
-class DemoBrowserIT {
+class DemoBrowserIT extends BrowserTest {
     private static final LocatorAssertions.HasAttributeOptions SOON = new LocatorAssertions.HasAttributeOptions().setTimeout(15_000);
-    private static Browser browser;
-    private DevServer server;
-
-    @BeforeAll
-    static void launch() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new DevServer(b -> b); // the defaults: contacts-only visibility, as a real deployment
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
-
-    private Page signIn(BrowserContext profile, String name) {
-        Page page = profile.newPage();
-        page.navigate(server.http() + "/?name=" + name);
-        assertThat(page.getByTestId("app")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(15_000));
-        assertThat(page.getByTestId("conn-state")).hasAttribute("data-state", "open", SOON);
-        return page;
-    }
 
     private static void addContact(Page page, String name) {
         page.getByTestId("add-contact").fill(name);
@@ -67,8 +33,8 @@ class DemoBrowserIT {
     void twoPeopleSeeEachOtherThroughTheDemo() {
         BrowserContext alicesBrowser = browser.profile(1280, 860);
         BrowserContext bobsBrowser = browser.profile(390, 844); // a phone
-        Page alice = signIn(alicesBrowser, "alice");
-        Page bob = signIn(bobsBrowser, "bob");
+        Page alice = demo(alicesBrowser, "alice");
+        Page bob = demo(bobsBrowser, "bob");
         addContact(alice, "bob");
         addContact(bob, "alice");
 
@@ -128,8 +94,8 @@ class DemoBrowserIT {
     void theDemoComesBackByItselfAfterAServerRestart() throws Exception {
         BrowserContext alicesBrowser = browser.profile(1280, 860);
         BrowserContext bobsBrowser = browser.profile(1280, 860);
-        Page alice = signIn(alicesBrowser, "alice");
-        Page bob = signIn(bobsBrowser, "bob");
+        Page alice = demo(alicesBrowser, "alice");
+        Page bob = demo(bobsBrowser, "bob");
         addContact(alice, "bob");
         addContact(bob, "alice");
         assertThat(contact(alice, "bob")).hasAttribute("data-status", "online", SOON);
@@ -149,14 +115,14 @@ class DemoBrowserIT {
     void twoTabsOfOneBrowserAreOneSession() {
         BrowserContext alicesBrowser = browser.profile(1280, 860);
         BrowserContext bobsBrowser = browser.profile(1280, 860);
-        Page bob = signIn(bobsBrowser, "bob");
+        Page bob = demo(bobsBrowser, "bob");
         addContact(bob, "alice");
-        Page tab1 = signIn(alicesBrowser, "alice");
+        Page tab1 = demo(alicesBrowser, "alice");
         addContact(tab1, "bob");
         assertThat(contact(bob, "alice")).hasAttribute("data-status", "online", SOON);
         int connections = server.server().engine().stats().connections();
 
-        Page tab2 = signIn(alicesBrowser, "alice");
+        Page tab2 = demo(alicesBrowser, "alice");
         assertThat(contact(tab2, "bob")).hasAttribute("data-status", "online", SOON);
         assertThat(server.server().engine().stats().connections()).as("the second tab shares the first one's socket").isEqualTo(connections);
         tab1.close();

@@ -9,10 +9,6 @@ import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PageAssertions;
 import java.time.Duration;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,30 +16,8 @@ import org.junit.jupiter.api.Test;
  * with the right one the counts and charts follow what two people do on the demo page. Screenshots go
  * to {@code target/screenshots/}.
  */
-class OpsPageBrowserIT {
+class OpsPageBrowserIT extends BrowserTest {
     private static final LocatorAssertions.HasTextOptions SOON = new LocatorAssertions.HasTextOptions().setTimeout(15_000);
-    private static Browser browser;
-    private DevServer server;
-
-    @BeforeAll
-    static void launch() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
-        server = new DevServer(b -> b);
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
-    }
 
     @Test
     void theOpsPageAsksForTheKeyAndFollowsTheNodeLive() throws Exception {
@@ -66,12 +40,8 @@ class OpsPageBrowserIT {
         // two people on the demo page: their connections, sessions and rooms show up within a poll or two
         BrowserContext alicesBrowser = browser.profile(1024, 768);
         BrowserContext bobsBrowser = browser.profile(1024, 768);
-        for (var who : java.util.Map.of("alice", alicesBrowser, "bob", bobsBrowser).entrySet()) {
-            Page demo = who.getValue().newPage();
-            demo.navigate(server.http() + "/?name=" + who.getKey());
-            assertThat(demo.getByTestId("conn-state")).hasAttribute("data-state", "open",
-                    new LocatorAssertions.HasAttributeOptions().setTimeout(15_000));
-        }
+        demo(alicesBrowser, "alice");
+        demo(bobsBrowser, "bob");
         assertThat(page.locator("#v-connections")).hasText("2", SOON);
         assertThat(page.locator("#v-sessions")).hasText("2", SOON);
         assertThat(page.locator("#v-online")).hasText("2", SOON);

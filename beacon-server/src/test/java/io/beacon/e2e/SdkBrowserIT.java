@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Page;
+import io.beacon.config.BeaconConfig;
 import io.beacon.settings.Visibility;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,29 +18,11 @@ import org.junit.jupiter.api.Test;
  * unit tests with fakes cannot show — the real WebSocket, the SharedWorker that makes the tabs of one
  * profile one session, the SSE fallback, idle detection, and recovering from a server restart.
  */
-class SdkBrowserIT {
-    private static Browser browser;
-    private DevServer server;
-
-    @BeforeAll
-    static void launch() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void quit() {
-        browser.close();
-    }
-
-    @BeforeEach
-    void start() throws Exception {
+class SdkBrowserIT extends BrowserTest {
+    @Override
+    UnaryOperator<BeaconConfig.Builder> serverSettings() {
         // presence, not privacy, is under test here: everyone sees everyone (the demo tests use contacts)
-        server = new DevServer(b -> b.defaultVisibility(Visibility.EVERYONE));
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        server.close();
+        return b -> b.defaultVisibility(Visibility.EVERYONE);
     }
 
     /** A client for {@code user} without idle detection (its own page of the server's origin, Beacon in {@code window.beacon}). */

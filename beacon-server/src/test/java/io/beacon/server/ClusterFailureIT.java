@@ -147,10 +147,13 @@ class ClusterFailureIT {
         RedisServers.Server master = cluster.masterOf("{bob}");
         master.kill();
         RedisServers.Server promoted = cluster.awaitMasterOf("{bob}"); // a replica took over bob's slots
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        Runnable tick = () -> { // both nodes' ticks, as on the real clock
             ticker.advanceMillis(500);
             a.server.tick();
             b.server.tick();
+        };
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            tick.run();
             return a.server.isReady() && b.server.isReady();
         });
         assertThat(promoted.port()).as("a new master serves bob").isNotEqualTo(master.port());
@@ -159,10 +162,6 @@ class ClusterFailureIT {
         // the nodes go on ticking as they do on the real clock: a write that reached the old master's
         // address before the nodes learnt the new topology is repaired at a later renewal, and a renewal
         // in flight when the loop above saw both nodes ready may still fail and be retried
-        presenceOf(alice, "bob", "busy", Duration.ofSeconds(30), () -> {
-            ticker.advanceMillis(500);
-            a.server.tick();
-            b.server.tick();
-        });
+        presenceOf(alice, "bob", "busy", Duration.ofSeconds(30), tick);
     }
 }
